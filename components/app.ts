@@ -1,0 +1,339 @@
+// One application of the stack (`slipway:apps[]`): a web app, a worker, or a stateful service.
+// It knows nothing of clouds: it gets a provider, a namespace, a storage class and Secret names.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { AppConfig } from "../config";
+import {
+    commonLabels,
+    contentHash,
+    disruptionBudget,
+    probes,
+    ProbeAction,
+    resourcesFor,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    selectorLabels,
+    spreadConstraints,
+    TMP_MOUNT,
+    TMP_VOLUME,
+} from "./workload";
+import type { Container, EnvVar, PodSpec, PodTemplateSpec, VolumeMount } from "./k8s-types";
+
+
+/** The stack's shared Gateway that web apps attach their HTTPRoutes to. */
+export interface GatewayRef {
+    readonly name: string;
+    readonly namespace: pulumi.Input<string>;
+    /** Where gateway traffic comes from (for the NetworkPolicy). */
+    readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
+}
+
+export interface AppArgs {
+    /** The app's validated config. */
+    readonly app: AppConfig;
+    readonly namespace: pulumi.Input<string>;
+    readonly provider: k8s.Provider;
+    /** StorageClass for a stateful app's volumes; undefined uses the cluster default. */
+    readonly storageClass?: pulumi.Input<string>;
+    readonly gateway: GatewayRef;
+    /** Names of the apps that call this one (their `connectsTo` names it). */
+    readonly clients: readonly string[];
+    /** Secrets injected whole as env (database connection, cache URL), read by reference. */
+    readonly envFromSecrets: readonly pulumi.Input<string>[];
+    /** Resolves a secret config key named by `secretEnv.<NAME>.config`. */
+    readonly secretConfig: (key: string) => pulumi.Output<string>;
+    /** Resources the workload must wait for (StorageClass, database bootstrap). */
+    readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+const DEFAULT_STORAGE = { size: "1Gi", mountPath: "/data" };
+
+/** The Service port apps and the gateway use; the container port stays the app's own. */
+export const SERVICE_PORT = 80;
+
+export class App extends pulumi.ComponentResource {
+    /** DNS name of the app's Service inside the namespace (undefined for workers). */
+    public readonly serviceName?: pulumi.Output<string>;
+    /** Name of the Secret holding the app's secretEnv values. */
+    public readonly envSecretName?: pulumi.Output<string>;
+    /** The migrate Job, when the app has one; the workload rolls only after it succeeds. */
+    public readonly migrateJob?: k8s.batch.v1.Job;
+
+    constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:app:App", name, args, opts);
+        const { app } = args;
+        const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+        const labels = commonLabels(app.name, app.kind);
+        const metadata = (suffix = "") => ({ name: `${app.name}${suffix}`, namespace: args.namespace, labels });
+
+        const envSecret = this.envSecret(name, args, metadata("-env"), childOpts);
+        this.envSecretName = envSecret?.metadata.name;
+
+        const container = appContainer(app, args.envFromSecrets, envSecret?.metadata.name);
+        const podLabels = clientLabels(app);
+        const podSpec = (containers: Container[], restartPolicy?: string): PodSpec => ({
+            securityContext: restrictedPodSecurity(app.runAsUser),
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            containers,
+            restartPolicy,
+            volumes: app.readOnlyRootFilesystem ? [TMP_VOLUME] : undefined,
+            topologySpreadConstraints: restartPolicy ? undefined : spreadConstraints(app.name, app.replicas),
+            terminationGracePeriodSeconds: 30,
+        });
+
+        const dependsOn = pulumi.output(args.dependsOn ?? []);
+        if (app.migrate) {
+            const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...jobContainer } = container;
+            // Jobs are immutable; a name from the image and command makes a new release run it again.
+            this.migrateJob = new k8s.batch.v1.Job(
+                `${name}-migrate`,
+                {
+                    metadata: { ...metadata(`-migrate-${contentHash(app.image, app.migrate.command)}`), labels: commonLabels(app.name, "migrate") },
+                    spec: {
+                        backoffLimit: 3,
+                        activeDeadlineSeconds: 1800,
+                        template: {
+                            // Not the app's selector labels: a migrate pod must never join the Service or the PDB.
+                            metadata: { labels: { ...podLabels, "app.kubernetes.io/name": `${app.name}-migrate`, "app.kubernetes.io/part-of": "slipway" } },
+                            spec: podSpec([{ ...jobContainer, name: "migrate", command: app.migrate.command, args: [] }], "Never"),
+                        },
+                    },
+                },
+                { ...childOpts, dependsOn },
+            );
+        }
+        const rolloutAfter = this.migrateJob ? pulumi.output([this.migrateJob]) : dependsOn;
+
+        const mounts = app.kind === "stateful" ? [{ name: "data", mountPath: (app.storage ?? DEFAULT_STORAGE).mountPath }] : [];
+        const mainContainer = { ...container, volumeMounts: [...((container.volumeMounts as VolumeMount[]) ?? []), ...mounts] };
+        const podTemplate = {
+            metadata: { labels: { ...selectorLabels(app.name), ...podLabels, "app.kubernetes.io/component": app.kind } },
+            spec: podSpec([mainContainer]),
+        };
+        if (app.kind === "stateful") {
+            this.statefulSet(name, args, metadata(), podTemplate, { ...childOpts, dependsOn: rolloutAfter });
+        } else {
+            new k8s.apps.v1.Deployment(
+                `${name}-deployment`,
+                {
+                    metadata: metadata(),
+                    spec: {
+                        replicas: app.replicas,
+                        revisionHistoryLimit: 5,
+                        selector: { matchLabels: selectorLabels(app.name) },
+                        // Never drop below the desired count during a rollout.
+                        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                        template: podTemplate,
+                    },
+                },
+                { ...childOpts, dependsOn: rolloutAfter },
+            );
+        }
+
+        if (app.kind === "web") {
+            const service = new k8s.core.v1.Service(
+                `${name}-service`,
+                {
+                    metadata: metadata(),
+                    spec: {
+                        type: "ClusterIP",
+                        selector: selectorLabels(app.name),
+                        ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+                    },
+                },
+                childOpts,
+            );
+            this.serviceName = service.metadata.name;
+            if (app.ingress) this.route(name, args, metadata(), service, childOpts);
+        }
+        if (app.kind === "stateful") this.serviceName = pulumi.output(app.name);
+
+        disruptionBudget(`${name}-pdb`, { app: app.name, namespace: args.namespace, replicas: app.replicas, component: app.kind }, childOpts);
+        this.networkPolicy(name, args, metadata("-ingress"), childOpts);
+
+        this.registerOutputs({ serviceName: this.serviceName, envSecretName: this.envSecretName });
+    }
+
+    // Generated values live in the stack's state (RandomPassword), so they are stable across updates.
+    private envSecret(name: string, args: AppArgs, metadata: object, opts: pulumi.CustomResourceOptions) {
+        const entries = Object.entries(args.app.secretEnv);
+        if (entries.length === 0) return undefined;
+        const stringData: Record<string, pulumi.Output<string>> = {};
+        for (const [envName, source] of entries) {
+            if ("generate" in source) {
+                const generated = new random.RandomPassword(
+                    `${name}-${envName.toLowerCase().replace(/_/g, "-")}`,
+                    { length: source.generate.length, special: true, overrideSpecial: "!#%*()-_=+[]{}<>:?" },
+                    { parent: this, additionalSecretOutputs: ["result"] },
+                );
+                stringData[envName] = generated.result;
+            } else {
+                stringData[envName] = pulumi.secret(args.secretConfig(source.config));
+            }
+        }
+        return new k8s.core.v1.Secret(`${name}-env`, { metadata, type: "Opaque", stringData }, opts);
+    }
+
+    private statefulSet(
+        name: string,
+        args: AppArgs,
+        metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
+        template: PodTemplateSpec,
+        opts: pulumi.CustomResourceOptions,
+    ) {
+        const { app } = args;
+        const storage = app.storage ?? DEFAULT_STORAGE;
+        // Peers find each other by stable DNS names (<pod>.<service>), ready or not.
+        new k8s.core.v1.Service(
+            `${name}-headless`,
+            {
+                metadata,
+                spec: {
+                    clusterIP: "None",
+                    publishNotReadyAddresses: true,
+                    selector: selectorLabels(app.name),
+                    ports: [{ name: "main", port: app.port!, targetPort: "main", protocol: "TCP" }],
+                },
+            },
+            { parent: this, provider: args.provider },
+        );
+        return new k8s.apps.v1.StatefulSet(
+            `${name}-statefulset`,
+            {
+                metadata,
+                spec: {
+                    serviceName: app.name,
+                    replicas: app.replicas,
+                    // All members start together after a node restart instead of waiting one by one.
+                    podManagementPolicy: "Parallel",
+                    updateStrategy: { type: "RollingUpdate" },
+                    selector: { matchLabels: selectorLabels(app.name) },
+                    template,
+                    volumeClaimTemplates: [
+                        {
+                            metadata: { name: "data", labels: selectorLabels(app.name) },
+                            spec: {
+                                accessModes: ["ReadWriteOnce"],
+                                storageClassName: args.storageClass,
+                                resources: { requests: { storage: storage.size } },
+                            },
+                        },
+                    ],
+                    // Deleting or scaling down the StatefulSet must never delete its data.
+                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                },
+            },
+            // Removing the app from config (or `pulumi destroy`) leaves the StatefulSet and its data in place.
+            { ...opts, retainOnDelete: true },
+        );
+    }
+
+    private route(
+        name: string,
+        args: AppArgs,
+        metadata: object,
+        service: k8s.core.v1.Service,
+        opts: pulumi.CustomResourceOptions,
+    ) {
+        const ingress = args.app.ingress!;
+        new k8s.apiextensions.CustomResource(
+            `${name}-route`,
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata,
+                spec: {
+                    parentRefs: [{ name: args.gateway.name, namespace: args.gateway.namespace }],
+                    hostnames: [ingress.host],
+                    rules: [
+                        {
+                            matches: [{ path: { type: "PathPrefix", value: ingress.path } }],
+                            backendRefs: [{ name: service.metadata.name, port: SERVICE_PORT }],
+                        },
+                    ],
+                },
+            },
+            opts,
+        );
+    }
+
+    // The namespace denies all ingress by default; this admits exactly the app's callers.
+    private networkPolicy(name: string, args: AppArgs, metadata: object, opts: pulumi.CustomResourceOptions) {
+        const rules = appIngressRules(args.app, args.clients, args.gateway.sources);
+        if (rules.length === 0) return;
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-ingress`,
+            { metadata, spec: { podSelector: { matchLabels: selectorLabels(args.app.name) }, policyTypes: ["Ingress"], ingress: rules } },
+            opts,
+        );
+    }
+}
+
+/** Pod labels by which the data layer's NetworkPolicies admit an app (and its migrate Job). */
+export function clientLabels(app: AppConfig): Record<string, string> {
+    return {
+        ...(app.database ? { [DATABASE_CLIENT_LABEL]: app.database } : {}),
+        ...(app.cache ? { [CACHE_CLIENT_LABEL]: "true" } : {}),
+    };
+}
+export const DATABASE_CLIENT_LABEL = "slipway.dev/database";
+export const CACHE_CLIENT_LABEL = "slipway.dev/cache";
+
+/** Who may reach an app: the gateway (web apps with a route), declared clients, and a stateful app's own peers. */
+export function appIngressRules(
+    app: AppConfig,
+    clients: readonly string[],
+    gatewaySources: k8s.types.input.networking.v1.NetworkPolicyPeer[],
+): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
+    const rules: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [];
+    const ports = app.port === undefined ? undefined : [{ port: app.port, protocol: "TCP" }];
+    if (app.kind === "web" && app.ingress) rules.push({ from: gatewaySources, ports });
+    if (clients.length > 0 && ports) {
+        rules.push({ from: clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(c) } })), ports });
+    }
+    if (app.kind === "stateful") rules.push({ from: [{ podSelector: { matchLabels: selectorLabels(app.name) } }] });
+    return rules;
+}
+
+/** The app's container: image, env by value and by Secret reference, probes, resources, security. */
+export function appContainer(
+    app: AppConfig,
+    envFromSecrets: readonly pulumi.Input<string>[],
+    envSecretName?: pulumi.Input<string>,
+): Container {
+    const env: EnvVar[] = [
+        // A stateful member needs its own identity (e.g. etcd's --name=$(POD_NAME)).
+        ...(app.kind === "stateful" ? [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] : []),
+        ...Object.entries(app.env)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, value]) => ({ name, value })),
+        ...Object.keys(app.secretEnv)
+            .sort()
+            .map((name) => ({ name, valueFrom: { secretKeyRef: { name: envSecretName!, key: name } } })),
+    ];
+    const portName = app.kind === "stateful" ? "main" : "http";
+    const check = probeAction(app, portName);
+    return {
+        name: app.name,
+        image: app.image,
+        imagePullPolicy: "IfNotPresent",
+        command: app.command,
+        args: app.args,
+        ports: app.port === undefined ? undefined : [{ name: portName, containerPort: app.port, protocol: "TCP" }],
+        env: env.length > 0 ? env : undefined,
+        envFrom: envFromSecrets.length > 0 ? envFromSecrets.map((name) => ({ secretRef: { name } })) : undefined,
+        resources: resourcesFor(app.size),
+        securityContext: restrictedContainerSecurity(app.readOnlyRootFilesystem),
+        volumeMounts: app.readOnlyRootFilesystem ? [TMP_MOUNT] : undefined,
+        ...(check ? probes(check, app.health.startupSeconds) : {}),
+    };
+}
+
+function probeAction(app: AppConfig, portName: string): ProbeAction | undefined {
+    if (app.health.command) return { exec: { command: app.health.command } };
+    if (app.port === undefined) return undefined;
+    if (app.health.path) return { httpGet: { path: app.health.path, port: portName } };
+    return { tcpSocket: { port: portName } };
+}

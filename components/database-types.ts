@@ -1,0 +1,28 @@
+// The one shape every Postgres takes (managed or in-cluster), so apps and the pooler never know which runs it.
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseConfig } from "../config";
+
+/** One service's database and the role that owns it. */
+export interface ServiceDatabase {
+    readonly database: string;
+    readonly user: string;
+    /** Always a Pulumi secret. */
+    readonly password: pulumi.Output<string>;
+}
+
+/** Where a Postgres server is reached, and its per-service databases. */
+export interface DatabaseEndpoint {
+    readonly host: pulumi.Input<string>;
+    readonly port: number;
+    /** Keyed by database name. */
+    readonly services: Record<string, ServiceDatabase>;
+    /** Whether clients must use TLS (managed services require it). */
+    readonly sslMode: "disable" | "require";
+}
+
+/** A target's managed Postgres (Cloud SQL, RDS, DO): creates the server and its databases/users. */
+export type ManagedDatabaseFactory = (
+    name: string,
+    config: DatabaseConfig,
+    opts: pulumi.ComponentResourceOptions,
+) => DatabaseEndpoint;

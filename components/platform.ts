@@ -1,0 +1,134 @@
+// What every stack's apps stand on: their namespace (Pod Security "restricted", ingress denied by
+// default), the Gateway API (CRDs and Traefik where the cluster has no managed gateway), and the
+// one shared Gateway that web apps route through.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GatewaySpec, TRAEFIK_NAMESPACE } from "../providers/cluster";
+import type { GatewayRef } from "./app";
+
+/** Gateway API standard channel, pinned to the version Traefik's chart below implements. */
+export const GATEWAY_API_VERSION = "v1.3.0";
+export const GATEWAY_API_CRDS_URL = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;
+/** Traefik chart 37.0.0 ships Traefik v3.5.0, which implements Gateway API v1.3.0. */
+export const TRAEFIK_CHART = { chart: "traefik", version: "37.0.0", repo: "https://traefik.github.io/charts" };
+
+export interface PlatformArgs {
+    readonly provider: k8s.Provider;
+    /** Namespace the apps and data layer live in. */
+    readonly namespace: string;
+    /** Kubernetes minor ("1.31"): Pod Security is pinned to it so an upgrade never tightens rules unannounced. */
+    readonly kubernetesVersion: string;
+    readonly gateway: GatewaySpec;
+    /** Whether the Gateway API CRDs must be installed (false where the cluster already has them). */
+    readonly installGatewayApiCrds: boolean;
+    /** Resources to wait for before anything is deployed (the cluster's StorageClass). */
+    readonly dependsOn?: pulumi.Resource[];
+}
+
+/** Labels enforcing Pod Security "restricted" on a namespace, pinned to the cluster's minor version. */
+export function podSecurityLabels(kubernetesVersion: string): Record<string, string> {
+    const version = `v${kubernetesVersion}`;
+    return {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": version,
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": version,
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": version,
+    };
+}
+
+/** Traefik chart values: only the Gateway API provider, no chart-made Gateway (Slipway makes its own). */
+export function traefikValues() {
+    return {
+        providers: {
+            kubernetesGateway: { enabled: true },
+            kubernetesCRD: { enabled: false },
+            kubernetesIngress: { enabled: false },
+        },
+        ingressClass: { enabled: false },
+        gateway: { enabled: false },
+        gatewayClass: { enabled: true, name: "traefik" },
+        deployment: { replicas: 1 },
+        podDisruptionBudget: { enabled: false },
+        service: { type: "LoadBalancer" },
+        ports: {
+            web: { port: 8000, exposedPort: 80 },
+            websecure: { port: 8443, exposedPort: 443 },
+        },
+    };
+}
+
+export class Platform extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    /** The shared Gateway web apps attach to. */
+    public readonly gateway: GatewayRef;
+    /** Everything apps must wait for (namespace, gateway, CRDs). */
+    public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:platform:Platform", name, args, opts);
+        const childOpts = { parent: this, provider: args.provider };
+        const ready: pulumi.Resource[] = [];
+
+        const crds = args.installGatewayApiCrds
+            ? new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, { ...childOpts, dependsOn: args.dependsOn })
+            : undefined;
+        if (crds) ready.push(crds);
+
+        if (args.gateway.installController) {
+            const traefikNs = new k8s.core.v1.Namespace(
+                `${name}-traefik-ns`,
+                { metadata: { name: TRAEFIK_NAMESPACE, labels: podSecurityLabels(args.kubernetesVersion) } },
+                childOpts,
+            );
+            const traefik = new k8s.helm.v4.Chart(
+                `${name}-traefik`,
+                {
+                    chart: TRAEFIK_CHART.chart,
+                    version: TRAEFIK_CHART.version,
+                    repositoryOpts: { repo: TRAEFIK_CHART.repo },
+                    namespace: traefikNs.metadata.name,
+                    // The Gateway API CRDs come from the pinned upstream manifest above, once per cluster.
+                    skipCrds: true,
+                    values: traefikValues(),
+                },
+                { ...childOpts, dependsOn: crds ? [crds] : [] },
+            );
+            ready.push(traefik);
+        }
+
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: args.namespace, labels: { ...podSecurityLabels(args.kubernetesVersion), "app.kubernetes.io/managed-by": "pulumi" } } },
+            { ...childOpts, dependsOn: args.dependsOn },
+        );
+        this.namespace = ns.metadata.name;
+        ready.push(ns);
+
+        // Nothing reaches a pod unless a policy names its caller.
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-default-deny`,
+            { metadata: { name: "default-deny-ingress", namespace: this.namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
+            childOpts,
+        );
+
+        const gateway = new k8s.apiextensions.CustomResource(
+            `${name}-gateway`,
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "Gateway",
+                metadata: { name: "slipway", namespace: this.namespace },
+                spec: {
+                    gatewayClassName: args.gateway.className,
+                    listeners: [{ name: "http", protocol: "HTTP", port: args.gateway.httpPort, allowedRoutes: { namespaces: { from: "Same" } } }],
+                },
+            },
+            { ...childOpts, dependsOn: ready.slice() },
+        );
+        ready.push(gateway);
+        this.gateway = { name: "slipway", namespace: this.namespace, sources: args.gateway.sources };
+        this.ready = ready;
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}

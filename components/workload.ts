@@ -1,0 +1,103 @@
+// Pod-level building blocks shared by every workload Slipway runs (apps, Postgres, PgBouncer,
+// Redis, Jobs), so the security, sizing and placement rules are written once.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
+import type { NodeSize } from "../config";
+import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, TopologySpreadConstraint, Volume, VolumeMount } from "./k8s-types";
+
+
+/** Requests and memory limit per size. No CPU limit: throttling hurts latency more than it protects. */
+export const SIZES: Record<NodeSize, { cpu: string; memory: string; memoryLimit: string }> = {
+    small: { cpu: "50m", memory: "128Mi", memoryLimit: "256Mi" },
+    medium: { cpu: "250m", memory: "512Mi", memoryLimit: "1Gi" },
+    large: { cpu: "1", memory: "2Gi", memoryLimit: "4Gi" },
+};
+
+export function resourcesFor(size: NodeSize): ResourceRequirements {
+    const s = SIZES[size];
+    return { requests: { cpu: s.cpu, memory: s.memory }, limits: { memory: s.memoryLimit } };
+}
+
+/** Labels that select one workload's pods. */
+export function selectorLabels(app: string): Record<string, string> {
+    return { "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "slipway" };
+}
+
+/** Labels every object Slipway creates carries. */
+export function commonLabels(app: string, component: string): Record<string, string> {
+    return { ...selectorLabels(app), "app.kubernetes.io/component": component, "app.kubernetes.io/managed-by": "pulumi" };
+}
+
+/** Pod securityContext meeting Pod Security "restricted". fsGroup makes mounted volumes writable. */
+export function restrictedPodSecurity(runAsUser: number, fsGroup = runAsUser): PodSecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser,
+        runAsGroup: fsGroup,
+        fsGroup,
+        fsGroupChangePolicy: "OnRootMismatch",
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** Container securityContext meeting Pod Security "restricted". */
+export function restrictedContainerSecurity(readOnlyRootFilesystem: boolean): SecurityContext {
+    return {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem,
+        capabilities: { drop: ["ALL"] },
+    };
+}
+
+export type ProbeAction = Partial<Pick<Probe, "httpGet" | "tcpSocket" | "exec">>;
+
+/**
+ * Startup, readiness and liveness probes from one check. The startup probe gives a slow start
+ * (migrations, crash recovery) `startupSeconds` before liveness can restart the container.
+ */
+export function probes(action: ProbeAction, startupSeconds: number) {
+    const period = 5;
+    return {
+        startupProbe: { ...action, periodSeconds: period, failureThreshold: Math.ceil(startupSeconds / period), timeoutSeconds: 3 },
+        readinessProbe: { ...action, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+        livenessProbe: { ...action, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
+    };
+}
+
+/** Spread replicas over nodes (and zones where the cluster has them) so one node loss keeps the service up. */
+export function spreadConstraints(app: string, replicas: number): TopologySpreadConstraint[] | undefined {
+    if (replicas <= 1) return undefined;
+    return ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: selectorLabels(app) },
+    }));
+}
+
+/** A PodDisruptionBudget for workloads with more than one replica: drains take one pod at a time. */
+export function disruptionBudget(
+    name: string,
+    args: { app: string; namespace: pulumi.Input<string>; replicas: number; component: string },
+    opts: pulumi.CustomResourceOptions,
+): k8s.policy.v1.PodDisruptionBudget | undefined {
+    if (args.replicas <= 1) return undefined;
+    return new k8s.policy.v1.PodDisruptionBudget(
+        name,
+        {
+            metadata: { name: args.app, namespace: args.namespace, labels: commonLabels(args.app, args.component) },
+            spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(args.app) } },
+        },
+        opts,
+    );
+}
+
+/** A short, stable hash used to give immutable objects (Jobs) a new name when their content changes. */
+export function contentHash(...parts: unknown[]): string {
+    return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 8);
+}
+
+/** A writable /tmp for containers with a read-only root filesystem (scratch space, never data). */
+export const TMP_VOLUME: Volume = { name: "tmp", emptyDir: { sizeLimit: "256Mi" } };
+export const TMP_MOUNT: VolumeMount = { name: "tmp", mountPath: "/tmp" };

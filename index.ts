@@ -1,0 +1,43 @@
+// Slipway: one program, many stacks. The stack's config picks the cluster target; the same
+// platform and apps land on it (DESIGN.md). Data flows one way: config -> cluster -> platform -> apps.
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./config";
+import { deployApps } from "./components/apps";
+import { Platform } from "./components/platform";
+import { createCluster } from "./providers";
+
+// isConfigSecret is the runtime's own record of `pulumi config set --secret` keys.
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
+const cfg = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), isConfigSecret);
+const slipwayConfig = new pulumi.Config("slipway");
+
+const cluster = createCluster(cfg);
+
+const platform = new Platform(cfg.cluster.name, {
+    provider: cluster.provider,
+    namespace: cfg.namespace,
+    kubernetesVersion: cfg.cluster.kubernetesVersion,
+    gateway: cluster.gateway,
+    installGatewayApiCrds: cluster.gateway.installController,
+    dependsOn: cluster.ready,
+});
+
+const apps = deployApps({
+    apps: cfg.apps,
+    namespace: platform.namespace,
+    provider: cluster.provider,
+    storageClass: cluster.retainedStorageClass,
+    gateway: platform.gateway,
+    envFromSecrets: () => [],
+    secretConfig: (key) => slipwayConfig.requireSecret(key),
+    dependsOn: platform.ready,
+});
+
+export const target = cfg.target;
+export const clusterName = cluster.name;
+export const kubeconfig = cluster.kubeconfig;
+export const namespace = platform.namespace;
+export const appServices = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.serviceName]));
+export const urls = Object.fromEntries(
+    cfg.apps.filter((a) => a.ingress).map((a) => [a.name, `http://${a.ingress!.host}${a.ingress!.path}`]),
+);

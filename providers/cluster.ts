@@ -1,0 +1,69 @@
+// The one interface every cluster target returns (DESIGN.md "The layers"). The layers above it
+// (platform, data, apps) see only this, never a cloud SDK.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ManagedDatabaseFactory } from "../components/database-types";
+
+/** How traffic reaches the cluster's Gateway: the class and the listener ports it serves. */
+export interface GatewaySpec {
+    /** GatewayClass the stack's Gateway uses. */
+    readonly className: string;
+    /** Listener port for plain HTTP (Traefik listens on its entryPoint port, cloud gateways on 80). */
+    readonly httpPort: number;
+    /** Listener port for HTTPS. */
+    readonly httpsPort: number;
+    /** Whether Slipway must install the controller (Traefik) and the Gateway API CRDs itself. */
+    readonly installController: boolean;
+    /** Where gateway traffic to the pods comes from, for the NetworkPolicy allow. */
+    readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
+}
+
+export interface Cluster {
+    /** The cluster's name (DNS-1123 label). */
+    readonly name: string;
+    /** Every Kubernetes resource is created with this provider, explicitly. */
+    readonly provider: k8s.Provider;
+    /** Admin kubeconfig, always a secret; absent when the cluster was not created by Slipway. */
+    readonly kubeconfig?: pulumi.Output<string>;
+    /** Default ReadWriteOnce storage class; undefined means the cluster's own default class. */
+    readonly storageClass?: pulumi.Input<string>;
+    /** Class for data that must outlive the cluster (reclaimPolicy Retain); stateful workloads use it. */
+    readonly retainedStorageClass?: pulumi.Input<string>;
+    readonly gateway: GatewaySpec;
+    /** What the target offers for `database.mode: managed`, if anything. */
+    readonly managedDatabase?: ManagedDatabaseFactory;
+    /** Resources the workloads must wait for (e.g. the retained StorageClass). */
+    readonly ready: pulumi.Resource[];
+}
+
+/** Builds the Kubernetes provider from a kubeconfig; the identifier keeps it stable when the kubeconfig rotates. */
+export function kubernetesProvider(
+    name: string,
+    args: { kubeconfig?: pulumi.Input<string>; context?: string; clusterIdentifier: string },
+    opts: pulumi.CustomResourceOptions,
+): k8s.Provider {
+    return new k8s.Provider(
+        name,
+        {
+            kubeconfig: args.kubeconfig,
+            context: args.context,
+            clusterIdentifier: args.clusterIdentifier,
+            // Refuse to guess a namespace: every object Slipway creates names its own.
+            enableServerSideApply: true,
+        },
+        opts,
+    );
+}
+
+/** Where the Traefik gateway's pods run; NetworkPolicies admit gateway traffic from here. */
+export const TRAEFIK_NAMESPACE = "traefik";
+
+/** The Gateway spec of targets without a managed gateway: Slipway installs Traefik. */
+export const traefikGateway: GatewaySpec = {
+    className: "traefik",
+    // Traefik binds Gateway listeners to its entryPoints, whose in-pod ports are 8000/8443.
+    httpPort: 8000,
+    httpsPort: 8443,
+    installController: true,
+    sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": TRAEFIK_NAMESPACE } } }],
+};

@@ -1,0 +1,27 @@
+// Picks the stack's cluster target. Each target's module (and its cloud SDK) is loaded only when
+// selected, so a k3d stack never pays for loading @pulumi/gcp.
+import type { SlipwayConfig, Target } from "../config";
+import { ConfigError } from "../config";
+import type { Cluster } from "./cluster";
+
+type TargetModule = { createCluster(cfg: SlipwayConfig): Cluster };
+
+const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
+    k3d: () => require("./k3d"),
+    existing: () => require("./existing"),
+};
+
+/** Targets whose provider module exists. */
+export const BUILT_TARGETS = Object.keys(TARGET_MODULES) as Target[];
+
+/** Throws a ConfigError when the selected target has no provider yet; call before creating anything. */
+export function assertTargetBuilt(target: Target): void {
+    if (!TARGET_MODULES[target]) {
+        throw new ConfigError([`slipway:target: got "${target}"; allowed (targets built so far): ${BUILT_TARGETS.join(", ")}`]);
+    }
+}
+
+export function createCluster(cfg: SlipwayConfig): Cluster {
+    assertTargetBuilt(cfg.target);
+    return TARGET_MODULES[cfg.target]!().createCluster(cfg);
+}

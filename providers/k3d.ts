@@ -1,0 +1,155 @@
+// k3d target: a k3s cluster in Docker on the developer's machine, built so that a PC restart,
+// `k3d cluster stop/start`, or even deleting and re-creating the cluster keeps every volume's data.
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as os from "os";
+import * as path from "path";
+import type { K3dConfig, SlipwayConfig } from "../config";
+import { Cluster, kubernetesProvider, traefikGateway } from "./cluster";
+
+/** k3s images pinned per Kubernetes minor, so a stack's cluster never drifts with `latest`. */
+export const K3S_IMAGES: Record<SlipwayConfig["cluster"]["kubernetesVersion"], string> = {
+    "1.30": "rancher/k3s:v1.30.14-k3s2",
+    "1.31": "rancher/k3s:v1.31.14-k3s1",
+    "1.32": "rancher/k3s:v1.32.10-k3s1",
+    "1.33": "rancher/k3s:v1.33.7-k3s1",
+};
+
+/** Where local-path keeps volumes inside every k3s node; bind-mounted from the host data dir. */
+export const K3S_STORAGE_PATH = "/var/lib/rancher/k3s/storage";
+
+/** The StorageClass whose volumes are found again by a re-created cluster. */
+export const RETAINED_STORAGE_CLASS = "local-path-retain";
+
+/** Resolves the host folder holding the cluster's volumes: `dataDir`, or ~/.slipway/<cluster>/data. */
+export function resolveDataDir(k3d: K3dConfig, clusterName: string, home = os.homedir()): string {
+    const dir = k3d.dataDir ?? path.join("~", ".slipway", clusterName, "data");
+    return dir.startsWith("~") ? path.join(home, dir.slice(1)) : dir;
+}
+
+/** The k3d `Simple` config (k3d.io/v1alpha5) for this stack; validated against k3d's schema in tests. */
+export function k3dClusterConfig(name: string, version: keyof typeof K3S_IMAGES, k3d: K3dConfig, dataDir: string) {
+    return {
+        apiVersion: "k3d.io/v1alpha5",
+        kind: "Simple",
+        metadata: { name },
+        servers: k3d.servers,
+        agents: k3d.agents,
+        image: K3S_IMAGES[version],
+        // A fixed API port keeps the kubeconfig valid across restarts.
+        kubeAPI: { host: "127.0.0.1", hostIP: "127.0.0.1", hostPort: String(k3d.apiPort) },
+        // A named network with a fixed subnet: node containers get the same IPs back after a reboot.
+        network: `k3d-${name}`,
+        subnet: k3d.subnet,
+        volumes: [{ volume: `${dataDir}:${K3S_STORAGE_PATH}`, nodeFilters: ["all"] }],
+        ports: [
+            { port: `${k3d.httpPort}:80`, nodeFilters: ["loadbalancer"] },
+            { port: `${k3d.httpsPort}:443`, nodeFilters: ["loadbalancer"] },
+        ],
+        options: {
+            k3d: { wait: true, timeout: "300s" },
+            k3s: {
+                // One Traefik chart (with its Gateway API provider) serves every target, so k3s's own goes.
+                extraArgs: [{ arg: "--disable=traefik", nodeFilters: ["server:*"] }],
+            },
+            // Pulumi owns the kubeconfig; the user's ~/.kube/config is left alone.
+            kubeconfig: { updateDefaultKubeconfig: false, switchCurrentContext: false },
+        },
+    };
+}
+
+export interface K3dClusterArgs {
+    /** Cluster name (k3d prefixes containers with `k3d-`). */
+    readonly name: string;
+    readonly kubernetesVersion: keyof typeof K3S_IMAGES;
+    readonly k3d: K3dConfig;
+}
+
+/** A k3d cluster created by the k3d CLI, plus a StorageClass whose volumes outlive the cluster. */
+export class K3dCluster extends pulumi.ComponentResource implements Cluster {
+    public readonly name: string;
+    public readonly provider: k8s.Provider;
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly storageClass = "local-path";
+    public readonly retainedStorageClass = RETAINED_STORAGE_CLASS;
+    public readonly gateway = traefikGateway;
+    public readonly dataDir: string;
+    public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: K3dClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:cluster:K3dCluster", name, args, opts);
+        this.name = args.name;
+        this.dataDir = resolveDataDir(args.k3d, args.name);
+        const configYaml = JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, this.dataDir), null, 2);
+
+        const cluster = new command.local.Command(
+            `${name}-k3d`,
+            {
+                // An existing cluster of the same name is adopted, so lost state never blocks `pulumi up`.
+                create: [
+                    "set -eu",
+                    `if k3d cluster get ${args.name} >/dev/null 2>&1; then echo "adopting existing k3d cluster ${args.name}" >&2; exit 0; fi`,
+                    'mkdir -p "$SLIPWAY_DATA_DIR"',
+                    'f=$(mktemp); trap \'rm -f "$f"\' EXIT; cat > "$f"',
+                    'k3d cluster create --config "$f"',
+                ].join("\n"),
+                stdin: configYaml,
+                environment: { SLIPWAY_DATA_DIR: this.dataDir },
+                // Deleting the cluster never touches the data dir: it is a host bind mount, not a volume.
+                delete: `k3d cluster delete ${args.name}`,
+                // k3d cannot change a running cluster; any config change re-creates it, and the
+                // retained, path-stable volumes bind the same data again.
+                triggers: [configYaml],
+                logging: "stderr",
+            },
+            { parent: this, deleteBeforeReplace: true },
+        );
+
+        const kubeconfigCmd = new command.local.Command(
+            `${name}-kubeconfig`,
+            {
+                create: `k3d kubeconfig get ${args.name}`,
+                triggers: [cluster.id],
+                // Never print credentials into the Pulumi log.
+                logging: "none",
+            },
+            { parent: this, dependsOn: [cluster], additionalSecretOutputs: ["stdout"] },
+        );
+        this.kubeconfig = pulumi.secret(kubeconfigCmd.stdout);
+
+        this.provider = kubernetesProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, clusterIdentifier: `k3d-${args.name}` },
+            { parent: this },
+        );
+
+        // local-path names a volume's folder after the random PV name; a path from the PVC's
+        // namespace/name is what lets a re-created cluster find the same data on the host.
+        // The pinned k3s images bundle local-path-provisioner v0.0.30-v0.0.32, which accept this
+        // pattern (v0.0.33+ insist on a trailing PV name; revisit when K3S_IMAGES moves past 1.33).
+        const retained = new k8s.storage.v1.StorageClass(
+            `${name}-retained`,
+            {
+                metadata: { name: RETAINED_STORAGE_CLASS },
+                provisioner: "rancher.io/local-path",
+                reclaimPolicy: "Retain",
+                volumeBindingMode: "WaitForFirstConsumer",
+                allowVolumeExpansion: false,
+                parameters: { pathPattern: "{{ .PVC.Namespace }}/{{ .PVC.Name }}" },
+            },
+            { parent: this, provider: this.provider },
+        );
+        this.ready = [retained];
+
+        this.registerOutputs({ kubeconfig: this.kubeconfig, dataDir: this.dataDir });
+    }
+}
+
+export function createCluster(cfg: SlipwayConfig): Cluster {
+    return new K3dCluster(cfg.cluster.name, {
+        name: cfg.cluster.name,
+        kubernetesVersion: cfg.cluster.kubernetesVersion,
+        k3d: cfg.k3d!,
+    });
+}

@@ -1,0 +1,165 @@
+// Runs the real program (index.ts) for one stack file under Pulumi's mock runtime: no CLI, no
+// cloud credentials. It records every resource registration exactly as the engine would receive
+// it (inputs, secret paths, parent, provider, protect, retainOnDelete...). Used by `npm run plan`
+// and by the end-to-end tests, so both see the same program run.
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+const PROJECT = "slipway";
+
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+const settings = require("@pulumi/pulumi/runtime/settings");
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+
+/** One resource registration, as the engine would see it. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** URN of the parent resource ("" for the stack's own children). */
+    readonly parent: string;
+    readonly custom: boolean;
+    /** Inputs with secrets unwrapped; `secretPaths` says which were secret. */
+    readonly inputs: Record<string, any>;
+    /** Dotted paths of inputs that were Pulumi secrets. */
+    readonly secretPaths: string[];
+    /** Provider reference (`<urn>::<id>`) for custom resources. */
+    readonly provider: string;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly additionalSecretOutputs: string[];
+    readonly dependencies: string[];
+}
+
+export interface ProgramRun {
+    readonly stack: string;
+    readonly resources: RecordedResource[];
+    /** The stack's exports, resolved, and which of them are secret. */
+    readonly outputs: Record<string, unknown>;
+    readonly secretOutputs: string[];
+}
+
+/** Reads `Pulumi.<stack>.yaml` (with Pulumi.yaml's defaults) into the runtime's flat config form. */
+export function loadStackConfig(stack: string, dir = PROJECT_DIR): { config: Record<string, string>; secretKeys: string[] } {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.basename(file)} in ${dir}`);
+    const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { config?: Record<string, any> };
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        if (decl && typeof decl === "object" && "default" in decl) config[qualify(key)] = encode(decl.default);
+    }
+    for (const [key, value] of Object.entries(stackFile.config ?? {})) {
+        if (value && typeof value === "object" && "secure" in (value as object)) {
+            // Ciphertext cannot be decrypted offline; a placeholder stands in, still marked secret.
+            config[qualify(key)] = `offline-placeholder-for-${key}`;
+            secretKeys.push(qualify(key));
+        } else {
+            config[qualify(key)] = encode(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+function encode(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+// Splits the runtime's secret wrappers out of deserialized inputs.
+function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
+    if (value && typeof value === "object") {
+        if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
+            secretPaths.push(at);
+            return unwrapSecrets(value.value, at, []);
+        }
+        if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, secretPaths));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, secretPaths)]));
+    }
+    return value;
+}
+
+/** Fake outputs the real providers would return, for the few resources whose outputs the program reads. */
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    switch (type) {
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: `offline-${name}-${"x".repeat(Math.max(0, (inputs.length ?? 16) - name.length - 8))}` };
+        case "command:local:Command":
+            return { ...inputs, stdout: inputs.create?.includes("kubeconfig") ? "apiVersion: v1\nkind: Config\n# offline placeholder\n" : "", stderr: "" };
+        default:
+            return { ...inputs };
+    }
+}
+
+/**
+ * Runs the program for `stack`. `load` requires index.ts; the default clears the project's own
+ * modules from Node's cache first (jest callers pass their own, e.g. jest.isolateModules).
+ */
+export async function runProgram(
+    stack: string,
+    options: { load?: () => Record<string, unknown>; config?: Record<string, string>; secretKeys?: string[] } = {},
+): Promise<ProgramRun> {
+    const loaded = options.config ? { config: options.config, secretKeys: options.secretKeys ?? [] } : loadStackConfig(stack);
+    const resources: RecordedResource[] = [];
+    pulumi.runtime.setMocks(
+        {
+            newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) }),
+            call: (args) => {
+                throw new Error(`unexpected provider function call ${args.token}: the program must not invoke providers`);
+            },
+        },
+        PROJECT,
+        stack,
+        false,
+    );
+    const monitor = settings.getMonitor();
+    const original = MockMonitor.prototype.registerResource;
+    monitor.registerResource = (req: any, callback: any) => {
+        const secretPaths: string[] = [];
+        const inputs = unwrapSecrets(rpc.deserializeProperties(req.getObject(), true), "", secretPaths);
+        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            urn,
+            parent: req.getParent(),
+            custom: req.getCustom(),
+            inputs,
+            secretPaths,
+            provider: req.getProvider(),
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            dependencies: req.getDependenciesList(),
+        });
+        return original.call(monitor, req, callback);
+    };
+    pulumi.runtime.setAllConfig(loaded.config, loaded.secretKeys);
+
+    const exports = (options.load ?? defaultLoad)();
+    await settings.waitForRPCs();
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [key, value] of Object.entries(exports)) {
+        const out = pulumi.output(value as any) as any;
+        outputs[key] = await out.promise();
+        if (await out.isSecret) secretOutputs.push(key);
+    }
+    await settings.waitForRPCs();
+    return { stack, resources, outputs, secretOutputs };
+}
+
+function defaultLoad(): Record<string, unknown> {
+    for (const key of Object.keys(require.cache)) {
+        if (key.startsWith(PROJECT_DIR) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.startsWith(__dirname)) {
+            delete require.cache[key];
+        }
+    }
+    return require(path.join(PROJECT_DIR, "index"));
+}
