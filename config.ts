@@ -107,6 +107,22 @@ const gkeSchema = z
         region: z
             .string()
             .regex(GCP_REGION, "must be a GCP region such as us-central1 (a zone such as us-central1-a is not a region)"),
+        /** GKE release channel; REGULAR gets patches a few weeks after RAPID has proven them. */
+        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+        /** CIDRs allowed to reach the control plane's public endpoint (where Pulumi and kubectl run). */
+        masterAuthorizedNetworks: z
+            .array(
+                z
+                    .object({
+                        cidr: z
+                            .string()
+                            .regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/, "must be an IPv4 CIDR such as 203.0.113.0/24")
+                            .refine((c) => !c.endsWith("/0"), { message: "must not open the control plane to the whole internet" }),
+                        name: z.string().min(1).max(100),
+                    })
+                    .strict(),
+            )
+            .default([]),
     })
     .strict();
 
@@ -154,6 +170,8 @@ const databaseSchema = z
     .object({
         mode: z.enum(["managed", "in-cluster"]).optional(),
         version: z.enum(POSTGRES_VERSIONS).default("16"),
+        /** Server size: pod resources in-cluster, machine tier when managed. */
+        size: z.enum(NODE_SIZES).default("small"),
         storageGb: z.number().int().min(1).max(65536).default(10),
         highAvailability: z.boolean().default(false),
         pooler: z.boolean().default(true),
@@ -388,6 +406,10 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
         problems.push(
             `slipway:database.mode: got "managed"; target "${c.target}" has no managed Postgres, allowed: "in-cluster"`,
         );
+    }
+    const inClusterDatabase = c.database && (c.database.mode === "in-cluster" || (c.database.mode === undefined && IN_CLUSTER_ONLY_TARGETS.includes(c.target)));
+    if (inClusterDatabase && c.database!.highAvailability) {
+        problems.push(`slipway:database.highAvailability: got true; in-cluster Postgres runs a single replica, allowed: false (or mode "managed" on a cloud target)`);
     }
     if (c.cache?.mode === "managed" && IN_CLUSTER_ONLY_TARGETS.includes(c.target)) {
         problems.push(`slipway:cache.mode: got "managed"; target "${c.target}" has no managed Redis, allowed: "in-cluster"`);

@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config";
 import { deployApps } from "./components/apps";
+import { Database } from "./components/database";
+import { Redis } from "./components/redis";
 import { Platform } from "./components/platform";
 import { createCluster } from "./providers";
 
@@ -22,15 +24,39 @@ const platform = new Platform(cfg.cluster.name, {
     dependsOn: cluster.ready,
 });
 
+// Data layer: decided from plain config, never from an Output, so previews show every resource.
+const database = cfg.database
+    ? new Database(`${cfg.cluster.name}-db`, {
+          config: cfg.database,
+          namespace: platform.namespace,
+          provider: cluster.provider,
+          storageClass: cluster.retainedStorageClass,
+          managed: cluster.managedDatabase,
+          dependsOn: platform.ready,
+      })
+    : undefined;
+const cache = cfg.cache
+    ? new Redis(`${cfg.cluster.name}-cache`, {
+          cache: cfg.cache,
+          namespace: platform.namespace,
+          provider: cluster.provider,
+          storageClass: cluster.retainedStorageClass,
+          dependsOn: platform.ready,
+      })
+    : undefined;
+
 const apps = deployApps({
     apps: cfg.apps,
     namespace: platform.namespace,
     provider: cluster.provider,
     storageClass: cluster.retainedStorageClass,
     gateway: platform.gateway,
-    envFromSecrets: () => [],
+    envFromSecrets: (app) => [
+        ...(app.database ? [database!.connectionSecrets[app.database]] : []),
+        ...(app.cache ? [cache!.urlSecretName] : []),
+    ],
     secretConfig: (key) => slipwayConfig.requireSecret(key),
-    dependsOn: platform.ready,
+    dependsOn: [...platform.ready, ...(database?.ready ?? [])],
 });
 
 export const target = cfg.target;
@@ -41,3 +67,10 @@ export const appServices = Object.fromEntries(Object.entries(apps).map(([name, a
 export const urls = Object.fromEntries(
     cfg.apps.filter((a) => a.ingress).map((a) => [a.name, `http://${a.ingress!.host}${a.ingress!.path}`]),
 );
+/** Per-service connection Secret names (DATABASE_URL etc.), for apps outside Slipway. */
+export const databaseSecrets = database?.connectionSecrets;
+/** Where the database server is and an admin login, for `npm run migrate-data` (secret). */
+export const databaseAdmin = database
+    ? pulumi.secret({ host: database.server.host, port: database.server.port, user: database.server.admin.user, password: database.server.admin.password, sslmode: database.server.sslMode })
+    : undefined;
+export const databases = cfg.database?.databases.map((d) => d.name);

@@ -18,6 +18,8 @@ export interface DatabaseEndpoint {
     readonly services: Record<string, ServiceDatabase>;
     /** Whether clients must use TLS (managed services require it). */
     readonly sslMode: "disable" | "require";
+    /** A role that can create databases and dump/restore them (data migration); password is secret. */
+    readonly admin: { readonly user: string; readonly password: pulumi.Output<string> };
 }
 
 /** A target's managed Postgres (Cloud SQL, RDS, DO): creates the server and its databases/users. */

@@ -1,0 +1,150 @@
+// The stack's Postgres, whatever runs it: in-cluster (StatefulSet + bootstrap Job + backups) or a
+// target's managed service. Either way each service gets one Kubernetes Secret with DATABASE_URL
+// and its parts, pointing at PgBouncer when the pooler is on, so apps never change between stacks.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseConfig } from "../config";
+import { DATABASE_CLIENT_LABEL } from "./app";
+import { PostgresBackup } from "./backup";
+import { databaseUrl } from "./connection";
+import type { DatabaseEndpoint, ManagedDatabaseFactory } from "./database-types";
+import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
+import { InClusterPostgres, POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres";
+import { commonLabels, selectorLabels } from "./workload";
+
+export interface DatabaseArgs {
+    readonly config: DatabaseConfig;
+    readonly namespace: pulumi.Input<string>;
+    readonly provider: k8s.Provider;
+    /** Class for the data and backup volumes (retained). */
+    readonly storageClass?: pulumi.Input<string>;
+    /** The target's managed Postgres, required when `config.mode` is "managed". */
+    readonly managed?: ManagedDatabaseFactory;
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Name of the Secret holding one service's connection (DATABASE_URL, PGHOST...). */
+export function connectionSecretName(database: string): string {
+    return `db-${database.replace(/_/g, "-")}`;
+}
+
+export class Database extends pulumi.ComponentResource {
+    /** The server itself (host, port, per-service roles and passwords). */
+    public readonly server: DatabaseEndpoint;
+    /** Host and port apps connect to: the pooler when on, else the server. */
+    public readonly clientHost: pulumi.Output<string>;
+    public readonly clientPort: number;
+    /** Resources that must exist before apps (and their migrate Jobs) start. */
+    public readonly ready: pulumi.Resource[];
+    /** Databases by name, each with its connection Secret's name. */
+    public readonly connectionSecrets: Record<string, pulumi.Output<string>> = {};
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:database:Database", name, args, opts);
+        const { config } = args;
+        const childOpts = { parent: this, provider: args.provider };
+        const services = config.databases.map((d) => ({ database: d.name, user: d.user ?? d.name }));
+        const ready: pulumi.Resource[] = [];
+
+        if (config.mode === "managed") {
+            if (!args.managed) throw new Error(`slipway:database.mode: "managed" but the target offers no managed Postgres`);
+            this.server = args.managed(`${name}-managed`, config, { parent: this });
+        } else {
+            const postgres = new InClusterPostgres(
+                `${name}-postgres`,
+                { namespace: args.namespace, provider: args.provider, storageClass: args.storageClass, version: config.version, size: config.size, storageGb: config.storageGb, services, dependsOn: args.dependsOn },
+                { parent: this },
+            );
+            this.server = postgres.endpoint;
+            ready.push(postgres.bootstrap);
+            if (config.backup.enabled) {
+                new PostgresBackup(
+                    `${name}-backup`,
+                    {
+                        namespace: args.namespace,
+                        provider: args.provider,
+                        storageClass: args.storageClass,
+                        image: postgres.image,
+                        host: postgres.host,
+                        superuserSecretName: postgres.superuserSecretName,
+                        databases: services.map((s) => s.database),
+                        schedule: config.backup.schedule,
+                        keep: config.backup.keep,
+                        storageGb: config.backup.storageGb,
+                    },
+                    { parent: this },
+                );
+            }
+            // Only the pooler and Slipway's own Jobs reach Postgres; without a pooler, the database's apps do.
+            const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [{ podSelector: { matchLabels: { [POSTGRES_CLIENT_LABEL]: "true" } } }];
+            if (!config.pooler) from.push(databaseClients());
+            networkPolicy(`${name}-postgres-ingress`, "postgres", POSTGRES_PORT, from, args.namespace, childOpts);
+        }
+
+        if (config.pooler) {
+            const pooler = new Pgbouncer(
+                `${name}-pgbouncer`,
+                { namespace: args.namespace, provider: args.provider, server: this.server, pool: config.pool, dependsOn: [...(args.dependsOn ?? []), ...ready] },
+                { parent: this },
+            );
+            this.clientHost = pooler.host;
+            this.clientPort = pooler.port;
+            networkPolicy(`${name}-pgbouncer-ingress`, "pgbouncer", PGBOUNCER_LISTEN_PORT, [databaseClients()], args.namespace, childOpts);
+            ready.push(pooler);
+        } else {
+            this.clientHost = pulumi.output(this.server.host);
+            this.clientPort = this.server.port;
+        }
+
+        // In the cluster the pooler link is plain TCP behind NetworkPolicies; a managed server needs TLS.
+        const sslmode = config.pooler ? "disable" : this.server.sslMode;
+        for (const service of Object.values(this.server.services)) {
+            const stringData = pulumi
+                .all([this.clientHost, service.password])
+                .apply(([host, password]) => ({
+                    DATABASE_URL: databaseUrl({ host, port: this.clientPort, database: service.database, user: service.user, password, sslmode }),
+                    PGHOST: host,
+                    PGPORT: String(this.clientPort),
+                    PGDATABASE: service.database,
+                    PGUSER: service.user,
+                    PGPASSWORD: password,
+                    PGSSLMODE: sslmode,
+                }));
+            const secret = new k8s.core.v1.Secret(
+                `${name}-${service.database}-connection`,
+                {
+                    metadata: { name: connectionSecretName(service.database), namespace: args.namespace, labels: commonLabels(`db-${service.database}`, "connection") },
+                    type: "Opaque",
+                    stringData: pulumi.secret(stringData),
+                },
+                childOpts,
+            );
+            this.connectionSecrets[service.database] = secret.metadata.name;
+        }
+        this.ready = ready;
+        this.registerOutputs({ clientHost: this.clientHost, connectionSecrets: this.connectionSecrets });
+    }
+}
+
+/** Pods of apps that declared a database (and their migrate Jobs). */
+function databaseClients() {
+    return { podSelector: { matchExpressions: [{ key: DATABASE_CLIENT_LABEL, operator: "Exists" }] } } as k8s.types.input.networking.v1.NetworkPolicyPeer;
+}
+
+function networkPolicy(
+    resourceName: string,
+    app: string,
+    port: number,
+    from: k8s.types.input.networking.v1.NetworkPolicyPeer[],
+    namespace: pulumi.Input<string>,
+    opts: pulumi.CustomResourceOptions,
+) {
+    return new k8s.networking.v1.NetworkPolicy(
+        resourceName,
+        {
+            metadata: { name: `${app}-ingress`, namespace, labels: commonLabels(app, "network-policy") },
+            spec: { podSelector: { matchLabels: selectorLabels(app) }, policyTypes: ["Ingress"], ingress: [{ from, ports: [{ port, protocol: "TCP" }] }] },
+        },
+        opts,
+    );
+}
