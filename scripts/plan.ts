@@ -54,7 +54,7 @@ function writeManifests(run: ProgramRun): string {
     for (const r of run.resources) {
         const [object] = kubernetesObjects({ ...run, resources: [r] });
         if (!object) continue;
-        fs.writeFileSync(path.join(dir, manifestFileName(object)), yaml.dump(maskSecrets(object, r.secretPaths), { noRefs: true, sortKeys: false }));
+        fs.writeFileSync(path.join(dir, manifestFileName(object)), yaml.dump(maskSecrets(object, r.secretPaths), { noRefs: true, sortKeys: false, lineWidth: -1 }));
     }
     return dir;
 }
