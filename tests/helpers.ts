@@ -1,0 +1,141 @@
+// Shared test helpers: run the real program (or a few components) under Pulumi mocks and pick
+// resources out of the recorded registrations by type and name, never by position or count.
+import * as fs from "fs";
+import * as path from "path";
+import type { ProgramRun, RecordedResource } from "../scripts/offline";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** What a run registered, even when the program threw: the monitor's own record, after all RPCs. */
+export interface ObservedRun {
+    readonly run?: ProgramRun;
+    readonly error?: any;
+    /** URNs the mock engine received, read from the monitor itself (not from runProgram's list). */
+    readonly registered: string[];
+}
+
+export interface RunOptions {
+    /** Flat runtime config (`slipway:apps` -> JSON text); replaces the stack file. */
+    readonly config?: Record<string, string>;
+    /** Fully qualified keys that are secrets. */
+    readonly secretKeys?: string[];
+    /** What to evaluate instead of index.ts; runs inside the same fresh module registry. */
+    readonly load?: () => Record<string, unknown>;
+}
+
+// jest ignores require.cache, so each run gets its own module registry: index.ts, the components
+// and @pulumi/pulumi are all loaded afresh and register their resources again.
+export async function observeRun(stack: string, options: RunOptions = {}): Promise<ObservedRun> {
+    let observed: ObservedRun = { registered: [] };
+    await jest.isolateModulesAsync(async () => {
+        const { runProgram } = require("../scripts/offline") as typeof import("../scripts/offline");
+        const settings = require("@pulumi/pulumi/runtime/settings");
+        let run: ProgramRun | undefined;
+        let error: unknown;
+        try {
+            run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, load: options.load ?? (() => require("../index")) });
+        } catch (e) {
+            error = e;
+        }
+        try {
+            await settings.waitForRPCs();
+        } catch {
+            // A failed run may leave a rejected RPC behind; what matters is what reached the monitor.
+        }
+        const monitor = settings.getMonitor();
+        observed = { run, error, registered: monitor?.resources ? [...monitor.resources.keys()] : [] };
+    });
+    return observed;
+}
+
+/** Runs index.ts for `stack` (its Pulumi.<stack>.yaml unless `config` is given); rejects on error. */
+export async function runStack(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+    const observed = await observeRun(stack, options);
+    if (observed.error !== undefined) throw observed.error;
+    return observed.run!;
+}
+
+/** Runs `build` (which requires and constructs components itself) under mocks, with no stack config. */
+export function runComponents(build: () => Record<string, unknown> | void, stack = "unit"): Promise<ProgramRun> {
+    return runStack(stack, { config: {}, load: () => build() ?? {} });
+}
+
+/** Every `Pulumi.<stack>.yaml` in the project root. */
+export function stackNames(dir = PROJECT_DIR): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The stack file's flat config (as the runtime sees it), with `edit` applied to the decoded values. */
+export function stackConfig(
+    stack: string,
+    edit: (values: Record<string, any>) => void = () => undefined,
+): { config: Record<string, string>; secretKeys: string[] } {
+    const { loadStackConfig } = require("../scripts/offline") as typeof import("../scripts/offline");
+    const loaded = loadStackConfig(stack);
+    const values: Record<string, any> = {};
+    for (const [k, v] of Object.entries(loaded.config)) values[k] = /^\s*[[{]/.test(v) ? JSON.parse(v) : v;
+    edit(values);
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) {
+        if (v !== undefined) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return { config, secretKeys: loaded.secretKeys };
+}
+
+/** Short type names the tests use: "Deployment" matches "kubernetes:apps/v1:Deployment". */
+function typeMatches(r: RecordedResource, type: string): boolean {
+    return r.type === type || r.type.endsWith(`:${type}`);
+}
+
+export function findAll(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((r) => typeMatches(r, type));
+}
+
+/** The one resource of `type` named `name`; throws a readable error if absent or ambiguous. */
+export function find(run: ProgramRun, type: string, name: string): RecordedResource {
+    const hits = run.resources.filter((r) => typeMatches(r, type) && r.name === name);
+    if (hits.length !== 1) {
+        const known = findAll(run, type).map((r) => r.name);
+        throw new Error(`expected one ${type} named ${name}, found ${hits.length} (names of that type: ${known.join(", ") || "none"})`);
+    }
+    return hits[0];
+}
+
+export function maybeFind(run: ProgramRun, type: string, name: string): RecordedResource | undefined {
+    return run.resources.find((r) => typeMatches(r, type) && r.name === name);
+}
+
+/** The Kubernetes object named `metadata.name` of a kind (e.g. the Job whose name carries a hash). */
+export function findByK8sName(run: ProgramRun, type: string, predicate: (name: string) => boolean): RecordedResource[] {
+    return findAll(run, type).filter((r) => typeof r.inputs.metadata?.name === "string" && predicate(r.inputs.metadata.name));
+}
+
+/** The stack's one Kubernetes provider, and the reference string its resources must carry. */
+export function kubernetesProviderOf(run: ProgramRun): { resource: RecordedResource; ref: string } {
+    const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+    if (providers.length !== 1) throw new Error(`expected one Kubernetes provider, found ${providers.length}`);
+    const resource = providers[0];
+    return { resource, ref: `${resource.urn}::${resource.name}-id` };
+}
+
+/** Pod template spec of a Deployment, StatefulSet or Job. */
+export function podSpec(r: RecordedResource): any {
+    return r.inputs.spec.template.spec;
+}
+
+/** Every string anywhere in a value, for "this secret appears nowhere" checks. */
+export function allStrings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(allStrings);
+    if (value && typeof value === "object") return Object.values(value).flatMap(allStrings);
+    return [];
+}
+
+/** The value at a dotted path (`stringData.KEY`), for checking a recorded secret path covers it. */
+export function isSecretPath(r: RecordedResource, dotted: string): boolean {
+    return r.secretPaths.some((p) => dotted === p || dotted.startsWith(`${p}.`) || dotted.startsWith(`${p}[`));
+}
