@@ -388,6 +388,10 @@ function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
     return keys;
 }
 
+// Names a service may not take: system databases, the superuser, and Postgres' reserved role prefix.
+const RESERVED_DATABASES = ["postgres", "template0", "template1"];
+const RESERVED_ROLES = ["postgres", "public"];
+
 // Env names Slipway injects itself; an app must not set them by hand.
 const INJECTED_ENV = ["DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "REDIS_URL"];
 
@@ -418,6 +422,11 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
     duplicates(dbNames).forEach((name) =>
         problems.push(`slipway:database.databases: database name "${name}" is declared more than once`),
     );
+    (c.database?.databases ?? []).forEach((d, i) => {
+        if (RESERVED_DATABASES.includes(d.name)) problems.push(`slipway:database.databases[${i}].name: got "${d.name}"; reserved by Postgres, choose another name`);
+        const user = d.user ?? d.name;
+        if (RESERVED_ROLES.includes(user) || user.startsWith("pg_")) problems.push(`slipway:database.databases[${i}].user: got "${user}"; reserved by Postgres (postgres, public, pg_*), choose another name`);
+    });
     const users = (c.database?.databases ?? []).map((d) => d.user ?? d.name);
     duplicates(users).forEach((u) =>
         problems.push(`slipway:database.databases: user "${u}" owns more than one database; each service gets its own user`),
