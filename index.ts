@@ -74,3 +74,5 @@ export const databaseAdmin = database
     ? pulumi.secret({ host: database.server.host, port: database.server.port, user: database.server.admin.user, password: database.server.admin.password, sslmode: database.server.sslMode })
     : undefined;
 export const databases = cfg.database?.databases.map((d) => d.name);
+/** In-cluster Postgres: the Service `npm run migrate-data` port-forwards to (with kubeconfig and namespace). */
+export const databaseService = cfg.database?.mode === "in-cluster" ? database!.server.host : undefined;
