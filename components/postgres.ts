@@ -27,6 +27,8 @@ export const POSTGRES_IMAGES: Record<string, string> = {
     "16": "postgres:16.11-bookworm",
     "17": "postgres:17.7-bookworm",
 };
+/** Image the bootstrap Job's psql runs from, whatever the server's major. */
+export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES["17"];
 /** The official image's postgres user and group. */
 export const POSTGRES_UID = 999;
 export const POSTGRES_PORT = 5432;
@@ -165,7 +167,8 @@ export class InClusterPostgres extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "bootstrap",
-                                    image: this.image,
+                                    // The script reads passwords with \getenv (psql 15+); psql 17 serves servers 14-17.
+                                    image: BOOTSTRAP_IMAGE,
                                     command: ["sh", "-c", `until pg_isready -q; do sleep 2; done; exec psql -v ON_ERROR_STOP=1 -f /bootstrap/bootstrap.sql`],
                                     env: [
                                         { name: "PGHOST", value: app },
