@@ -4,6 +4,6 @@ module.exports = {
     roots: ["<rootDir>/tests"],
     testMatch: ["**/*.test.ts"],
     // Type-checking is `npm run typecheck`'s job; tests only transpile, which keeps them fast.
-    transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+    transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     testTimeout: 60000,
 };

@@ -13,7 +13,8 @@ import { commonLabels, resourcesFor, restrictedContainerSecurity, restrictedPodS
 export function backupScript(databases: readonly string[], keep: number, dir = "/backups"): string {
     databases.forEach((db) => assertIdentifier("database", db));
     if (!Number.isInteger(keep) || keep < 1) throw new Error(`keep must be a positive integer, got ${keep}`);
-    const lines = ["set -eu", 'stamp="$(date -u +%Y%m%dT%H%M%SZ)"'];
+    // The trap removes a half-written dump whatever fails.
+    const lines = ["set -eu", `trap 'rm -f "${dir}"/*.partial' EXIT`, 'stamp="$(date -u +%Y%m%dT%H%M%SZ)"'];
     for (const db of databases) {
         lines.push(
             `echo "dumping ${db}"`,
@@ -23,7 +24,7 @@ export function backupScript(databases: readonly string[], keep: number, dir = "
             `ls -1 "${dir}"/${db}-*.dump | sort -r | tail -n +${keep + 1} | while read -r old; do rm -f -- "$old"; done`,
         );
     }
-    lines.push(`rm -f "${dir}"/*.partial`, 'echo "backups done"');
+    lines.push('echo "backups done"');
     return lines.join("\n");
 }
 

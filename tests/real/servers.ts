@@ -24,6 +24,8 @@ export interface PostgresServer extends RunningServer {
     readonly superuser: "postgres";
     readonly password: string;
     readonly dataDir: string;
+    /** Directory of the Unix socket (only with `localSocket`). */
+    readonly socketDir?: string;
     /**
      * Runs a psql script as the superuser (`-X -A -t -v ON_ERROR_STOP=1`) in `db` (default "postgres")
      * with `env` added to psql's environment; resolves to stdout without its trailing newline and
@@ -67,7 +69,8 @@ export function pgBinDir(): string {
 
 /** Binaries that refuse to run as root (postgres, pgbouncer) run as this user when we are root. */
 const SERVICE_USER = "postgres";
-function serviceIds(): { uid: number; gid: number } | undefined {
+/** uid/gid of the unprivileged user servers (and scripts run as them) use when we are root. */
+export function serviceIds(): { uid: number; gid: number } | undefined {
     if (process.getuid?.() !== 0) return undefined;
     const out = spawnSync("id", ["-u", SERVICE_USER], { encoding: "utf8" });
     const gid = spawnSync("id", ["-g", SERVICE_USER], { encoding: "utf8" });
@@ -149,13 +152,14 @@ function readLog(file: string): string {
  * initdb (scram-sha-256 for every connection, superuser "postgres" with `password`) and start
  * with `pg_ctl -w`, listening on 127.0.0.1 only.
  */
-export async function startPostgres(opts: { password?: string } = {}): Promise<PostgresServer> {
+export async function startPostgres(opts: { password?: string; localSocket?: boolean } = {}): Promise<PostgresServer> {
     const bin = pgBinDir();
     const password = opts.password ?? crypto.randomBytes(12).toString("hex");
     const dir = tempDir("pg");
     const dataDir = path.join(dir, "data");
     const logFile = path.join(dir, "postgres.log");
     const pwFile = path.join(dir, "pwfile");
+    const socketDir = dir;
     writeOwned(pwFile, `${password}\n`);
     const port = await freePort();
     const fail = async (what: string, detail: string) => {
@@ -167,7 +171,12 @@ export async function startPostgres(opts: { password?: string } = {}): Promise<P
 
     const init = await run(
         path.join(bin, "initdb"),
-        ["-D", dataDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "--no-sync"],
+        [
+            "-D", dataDir, "-U", "postgres",
+            // localSocket mirrors the official image: trusted local socket, SCRAM over TCP.
+            ...(opts.localSocket ? ["--auth-host=scram-sha-256", "--auth-local=trust"] : ["--auth=scram-sha-256"]),
+            `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "--no-sync",
+        ],
         { asService: true },
     );
     fs.rmSync(pwFile);
@@ -177,8 +186,8 @@ export async function startPostgres(opts: { password?: string } = {}): Promise<P
         [
             `port = ${port}`,
             `listen_addresses = '${HOST}'`,
-            // No Unix socket: nothing here needs one, and pg_ctl -w waits on postmaster.pid.
-            `unix_socket_directories = ''`,
+            // A Unix socket only when asked (the official image's trusted local access); pg_ctl -w waits on postmaster.pid.
+            `unix_socket_directories = '${opts.localSocket ? socketDir : ""}'`,
             // Test data is disposable; skipping fsync keeps restarts fast (a clean stop still checkpoints).
             `fsync = off`,
             `log_connections = on`,
@@ -200,6 +209,7 @@ export async function startPostgres(opts: { password?: string } = {}): Promise<P
         superuser: "postgres",
         password,
         dataDir,
+        socketDir: opts.localSocket ? socketDir : undefined,
         log: () => readLog(logFile),
         async restart() {
             const r = await pgCtl("restart", "-m", "fast", "-l", logFile);
