@@ -469,9 +469,13 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
                 problems.push(`${at("env", name)}: looks like a credential; move it to secretEnv (generated or from a secret config key)`);
             }
         }
-        for (const name of [...Object.keys(app.env), ...Object.keys(app.secretEnv)]) {
-            if (INJECTED_ENV.includes(name)) problems.push(`${at("env", name)}: is set by Slipway from the database/cache; remove it`);
-            if (name in app.env && name in app.secretEnv) problems.push(`${at("secretEnv", name)}: also set in env; keep one`);
+        for (const section of ["env", "secretEnv"] as const) {
+            for (const name of Object.keys(app[section])) {
+                if (INJECTED_ENV.includes(name)) problems.push(`${at(section, name)}: is set by Slipway from the database/cache; remove it`);
+            }
+        }
+        for (const name of Object.keys(app.secretEnv)) {
+            if (name in app.env) problems.push(`${at("secretEnv", name)}: also set in env; keep one`);
         }
         for (const [name, source] of Object.entries(app.secretEnv)) {
             if ("config" in source) {
@@ -502,6 +506,14 @@ function withDefaults(c: Parsed, ctx: ConfigContext): SlipwayConfig {
     };
 }
 
+function parseJson(key: string, text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch (e) {
+        throw new ConfigError([`${key}: got ${JSON.stringify(text)}, which is not valid structured config (${(e as Error).message}); allowed: a YAML object or list in the stack file`]);
+    }
+}
+
 /** Reads the stack's `slipway:*` config from the Pulumi runtime and validates it. */
 export function readStackConfig(stack: string, all: Record<string, string>, isSecret: (key: string) => boolean): SlipwayConfig {
     const raw: Record<string, unknown> = {};
@@ -515,7 +527,7 @@ export function readStackConfig(stack: string, all: Record<string, string>, isSe
             raw[key] = "[secret]";
         } else {
             // Structured values arrive as JSON text; scalars ("k3d", "1.31") stay strings.
-            raw[key] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
+            raw[key] = /^\s*[[{]/.test(value) ? parseJson(fullKey, value) : value;
         }
     }
     return parseConfig(raw, { stack, secretKeys });

@@ -146,7 +146,8 @@ export class App extends pulumi.ComponentResource {
                 childOpts,
             );
             this.serviceName = service.metadata.name;
-            if (app.ingress) this.route(name, args, metadata(), service, childOpts);
+            // The route needs the Gateway (and the Gateway API CRDs) to exist first.
+            if (app.ingress) this.route(name, args, metadata(), service, { ...childOpts, dependsOn });
         }
         if (app.kind === "stateful") this.serviceName = pulumi.output(app.name);
 
