@@ -138,12 +138,12 @@ export async function runProgram(
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             dependencies: req.getDependenciesList(),
         });
-        return original.call(monitor, req, callback);
+        return original.call(monitor, req, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
     };
     pulumi.runtime.setAllConfig(loaded.config, loaded.secretKeys);
 
     const exports = (options.load ?? defaultLoad)();
-    await settings.waitForRPCs();
+    await withTimeout(settings.waitForRPCs(), stack);
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(exports)) {
@@ -153,6 +153,35 @@ export async function runProgram(
     }
     await settings.waitForRPCs();
     return { stack, resources, outputs, secretOutputs };
+}
+
+// The engine returns the outputs named in additionalSecretOutputs as secrets; Pulumi's MockMonitor
+// does not, so without this a RandomPassword's result would look like plain text wherever it flows.
+function secretOutputsAsEngineDoes(names: string[], callback: (err: unknown, response?: any) => void) {
+    if (names.length === 0) return callback;
+    return (err: unknown, response?: any) => {
+        const struct = response?.getObject();
+        if (struct) {
+            const state = struct.toJavaScript();
+            for (const key of names) {
+                const alreadySecret = state[key]?.[rpc.specialSigKey] === rpc.specialSecretSig;
+                if (key in state && !alreadySecret) state[key] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: state[key] };
+            }
+            response.setObject(struct.constructor.fromJavaScript(state));
+        }
+        callback(err, response);
+    };
+}
+
+// A throw inside an apply leaves an RPC that never settles; fail loudly instead of hanging.
+const RUN_TIMEOUT_MS = 60_000;
+function withTimeout<T>(promise: Promise<T>, stack: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`stack ${stack}: the program did not finish within ${RUN_TIMEOUT_MS / 1000} s (an error inside an apply?)`)), RUN_TIMEOUT_MS);
+        timer.unref();
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function defaultLoad(): Record<string, unknown> {

@@ -6,6 +6,9 @@ import type { ProgramRun, RecordedResource } from "../scripts/offline";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+// Each fresh module registry loads @pulumi/pulumi again, and each copy adds a process exit listener.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 100));
+
 /** What a run registered, even when the program threw: the monitor's own record, after all RPCs. */
 export interface ObservedRun {
     readonly run?: ProgramRun;
@@ -109,11 +112,6 @@ export function maybeFind(run: ProgramRun, type: string, name: string): Recorded
     return run.resources.find((r) => typeMatches(r, type) && r.name === name);
 }
 
-/** The Kubernetes object named `metadata.name` of a kind (e.g. the Job whose name carries a hash). */
-export function findByK8sName(run: ProgramRun, type: string, predicate: (name: string) => boolean): RecordedResource[] {
-    return findAll(run, type).filter((r) => typeof r.inputs.metadata?.name === "string" && predicate(r.inputs.metadata.name));
-}
-
 /** The stack's one Kubernetes provider, and the reference string its resources must carry. */
 export function kubernetesProviderOf(run: ProgramRun): { resource: RecordedResource; ref: string } {
     const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
@@ -135,7 +133,32 @@ export function allStrings(value: unknown): string[] {
     return [];
 }
 
-/** The value at a dotted path (`stringData.KEY`), for checking a recorded secret path covers it. */
+/** Whether a dotted input path (`stringData.KEY`) lies inside one of the resource's secret paths. */
 export function isSecretPath(r: RecordedResource, dotted: string): boolean {
     return r.secretPaths.some((p) => dotted === p || dotted.startsWith(`${p}.`) || dotted.startsWith(`${p}[`));
+}
+
+/** Strings in a resource's inputs outside its secret paths: what `pulumi stack export` shows in clear. */
+export function plainStrings(r: RecordedResource): string[] {
+    const out: string[] = [];
+    const walk = (value: unknown, at: string) => {
+        if (at !== "" && r.secretPaths.includes(at)) return;
+        if (typeof value === "string") out.push(value);
+        else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+        else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
+    };
+    walk(r.inputs, "");
+    return out;
+}
+
+/** Strings in a resource's secret paths. */
+export function secretStrings(r: RecordedResource): string[] {
+    return allStrings(r.secretPaths.map((p) => valueAt(r.inputs, p)));
+}
+
+function valueAt(value: any, dotted: string): unknown {
+    return dotted
+        .split(/\.|\[(\d+)\]/)
+        .filter((p) => p !== undefined && p !== "")
+        .reduce((v, p) => (v === undefined || v === null ? undefined : v[p]), value);
 }
