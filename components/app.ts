@@ -8,11 +8,13 @@ import {
     commonLabels,
     contentHash,
     disruptionBudget,
+    NamespacedArgs,
     probes,
     ProbeAction,
     resourcesFor,
     restrictedContainerSecurity,
     restrictedPodSecurity,
+    retainedDataVolume,
     selectorLabels,
     spreadConstraints,
     TMP_MOUNT,
@@ -29,13 +31,9 @@ export interface GatewayRef {
     readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
 }
 
-export interface AppArgs {
+export interface AppArgs extends NamespacedArgs {
     /** The app's validated config. */
     readonly app: AppConfig;
-    readonly namespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
-    /** StorageClass for a stateful app's volumes; undefined uses the cluster default. */
-    readonly storageClass?: pulumi.Input<string>;
     readonly gateway: GatewayRef;
     /** Names of the apps that call this one (their `connectsTo` names it). */
     readonly clients: readonly string[];
@@ -43,8 +41,6 @@ export interface AppArgs {
     readonly envFromSecrets: readonly pulumi.Input<string>[];
     /** Resolves a secret config key named by `secretEnv.<NAME>.config`. */
     readonly secretConfig: (key: string) => pulumi.Output<string>;
-    /** Resources the workload must wait for (StorageClass, database bootstrap). */
-    readonly dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
 const DEFAULT_STORAGE = { size: "1Gi", mountPath: "/data" };
@@ -212,18 +208,7 @@ export class App extends pulumi.ComponentResource {
                     updateStrategy: { type: "RollingUpdate" },
                     selector: { matchLabels: selectorLabels(app.name) },
                     template,
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels: selectorLabels(app.name) },
-                            spec: {
-                                accessModes: ["ReadWriteOnce"],
-                                storageClassName: args.storageClass,
-                                resources: { requests: { storage: storage.size } },
-                            },
-                        },
-                    ],
-                    // Deleting or scaling down the StatefulSet must never delete its data.
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    ...retainedDataVolume(app.name, args.storageClass, storage.size),
                 },
             },
             // Removing the app from config (or `pulumi destroy`) leaves the StatefulSet and its data in place.

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertIdentifier } from "./postgres-sql";
 import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT, POSTGRES_UID } from "./postgres";
-import { commonLabels, resourcesFor, restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "./workload";
+import { commonLabels, NamespacedArgs, resourcesFor, restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "./workload";
 
 /**
  * The backup Job's shell script. Each dump is written to a temporary name and renamed only when
@@ -28,10 +28,7 @@ export function backupScript(databases: readonly string[], keep: number, dir = "
     return lines.join("\n");
 }
 
-export interface PostgresBackupArgs {
-    readonly namespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
-    readonly storageClass?: pulumi.Input<string>;
+export interface PostgresBackupArgs extends NamespacedArgs {
     readonly image: string;
     readonly host: pulumi.Input<string>;
     readonly superuserSecretName: pulumi.Input<string>;

@@ -10,17 +10,12 @@ import { databaseUrl } from "./connection";
 import type { DatabaseEndpoint, ManagedDatabaseFactory } from "./database-types";
 import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
 import { InClusterPostgres, POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres";
-import { commonLabels, selectorLabels } from "./workload";
+import { commonLabels, NamespacedArgs, selectorLabels } from "./workload";
 
-export interface DatabaseArgs {
+export interface DatabaseArgs extends NamespacedArgs {
     readonly config: DatabaseConfig;
-    readonly namespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
-    /** Class for the data and backup volumes (retained). */
-    readonly storageClass?: pulumi.Input<string>;
     /** The target's managed Postgres, required when `config.mode` is "managed". */
     readonly managed?: ManagedDatabaseFactory;
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Name of the Secret holding one service's connection (DATABASE_URL, PGHOST...). */

@@ -10,6 +10,7 @@ import {
     commonLabels,
     contentHash,
     disruptionBudget,
+    NamespacedArgs,
     probes,
     resourcesFor,
     restrictedContainerSecurity,
@@ -29,12 +30,9 @@ export const PGBOUNCER_LISTEN_PORT = 6432;
 /** Apps connect to the pooler's Service on the usual Postgres port. */
 export const PGBOUNCER_SERVICE_PORT = 5432;
 
-export interface PgbouncerArgs {
-    readonly namespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
+export interface PgbouncerArgs extends NamespacedArgs {
     readonly server: DatabaseEndpoint;
     readonly pool: { mode: "transaction" | "session" | "statement"; defaultPoolSize: number; maxClientConn: number; replicas: number };
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Pgbouncer extends pulumi.ComponentResource {

@@ -4,17 +4,19 @@
 // a role with a password the Secrets no longer hold.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { NodeSize } from "../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
 import { bootstrapSql, passwordEnvName, ServiceRole } from "./postgres-sql";
 import {
     commonLabels,
     contentHash,
+    generatedPassword,
+    NamespacedArgs,
     probes,
     resourcesFor,
     restrictedContainerSecurity,
     restrictedPodSecurity,
+    retainedDataVolume,
     selectorLabels,
     TMP_MOUNT,
     TMP_VOLUME,
@@ -36,17 +38,13 @@ export const POSTGRES_PORT = 5432;
 export const POSTGRES_CLIENT_LABEL = "slipway.dev/postgres-client";
 const DATA_MOUNT = "/var/lib/postgresql/data";
 
-export interface InClusterPostgresArgs {
-    readonly namespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
-    readonly storageClass?: pulumi.Input<string>;
+export interface InClusterPostgresArgs extends NamespacedArgs {
     /** Major version: "14".."17". */
     readonly version: string;
     readonly size: NodeSize;
     readonly storageGb: number;
     /** One database and owning role per service. */
     readonly services: readonly ServiceRole[];
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class InClusterPostgres extends pulumi.ComponentResource {
@@ -66,13 +64,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
         const labels = commonLabels(app, "database");
         this.image = POSTGRES_IMAGES[args.version];
 
-        const password = (role: string) =>
-            new random.RandomPassword(
-                `${name}-${role}-password`,
-                // URL-safe characters: the password also travels inside DATABASE_URL.
-                { length: 32, special: false },
-                { parent: this, additionalSecretOutputs: ["result"] },
-            ).result;
+        const password = (role: string) => generatedPassword(`${name}-${role}-password`, this);
         const superuserPassword = password("superuser");
         const services: Record<string, ServiceDatabase> = {};
         for (const s of args.services) services[s.database] = { database: s.database, user: s.user, password: password(s.user) };
@@ -123,17 +115,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
                             volumes: [TMP_VOLUME, { name: "run", emptyDir: {} }],
                         },
                     },
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels: selectorLabels(app) },
-                            spec: {
-                                accessModes: ["ReadWriteOnce"],
-                                storageClassName: args.storageClass,
-                                resources: { requests: { storage: `${args.storageGb}Gi` } },
-                            },
-                        },
-                    ],
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    ...retainedDataVolume(app, args.storageClass, `${args.storageGb}Gi`),
                 },
             },
             // The database outlives `pulumi destroy` and any removal from config.

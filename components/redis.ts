@@ -2,7 +2,6 @@
 // password, and REDIS_URL handed to apps by Secret reference.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { CacheConfig } from "../config";
 import { CACHE_CLIENT_LABEL } from "./app";
 import { redisUrl } from "./connection";
@@ -10,9 +9,12 @@ import { redisConf } from "./redis-config";
 import {
     commonLabels,
     contentHash,
+    generatedPassword,
+    NamespacedArgs,
     probes,
     restrictedContainerSecurity,
     restrictedPodSecurity,
+    retainedDataVolume,
     selectorLabels,
 } from "./workload";
 
@@ -22,12 +24,8 @@ export const REDIS_UID = 999;
 export const REDIS_PORT = 6379;
 const DATA_DIR = "/data";
 
-export interface RedisArgs {
-    readonly namespace: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
-    readonly storageClass?: pulumi.Input<string>;
+export interface RedisArgs extends NamespacedArgs {
     readonly cache: CacheConfig;
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Redis extends pulumi.ComponentResource {
@@ -39,7 +37,7 @@ export class Redis extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: args.provider };
         const app = "redis";
         const labels = commonLabels(app, "cache");
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this, additionalSecretOutputs: ["result"] }).result;
+        const password = generatedPassword(`${name}-password`, this);
 
         const conf = redisConf({ maxmemoryMb: args.cache.memoryMb, dataDir: DATA_DIR, port: REDIS_PORT });
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: "redis-config", namespace: args.namespace, labels }, data: { "redis.conf": conf } }, childOpts);
@@ -95,13 +93,7 @@ export class Redis extends pulumi.ComponentResource {
                             volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
                         },
                     },
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels: selectorLabels(app) },
-                            spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: `${args.cache.storageGb}Gi` } } },
-                        },
-                    ],
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    ...retainedDataVolume(app, args.storageClass, `${args.cache.storageGb}Gi`),
                 },
             },
             { ...childOpts, dependsOn: args.dependsOn, retainOnDelete: true },

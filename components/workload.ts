@@ -2,6 +2,7 @@
 // Redis, Jobs), so the security, sizing and placement rules are written once.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as crypto from "crypto";
 import type { NodeSize } from "../config";
 import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, TopologySpreadConstraint, Volume, VolumeMount } from "./k8s-types";
@@ -101,3 +102,33 @@ export function contentHash(...parts: unknown[]): string {
 /** A writable /tmp for containers with a read-only root filesystem (scratch space, never data). */
 export const TMP_VOLUME: Volume = { name: "tmp", emptyDir: { sizeLimit: "256Mi" } };
 export const TMP_MOUNT: VolumeMount = { name: "tmp", mountPath: "/tmp" };
+
+/** What every in-namespace component takes: where it goes and what it waits for. */
+export interface NamespacedArgs {
+    readonly namespace: pulumi.Input<string>;
+    readonly provider: k8s.Provider;
+    /** StorageClass for volumes; undefined uses the cluster default. */
+    readonly storageClass?: pulumi.Input<string>;
+    readonly dependsOn?: pulumi.Resource[];
+}
+
+/**
+ * The `data` volume claim template of a StatefulSet and the retention policy that keeps it:
+ * deleting or scaling down the StatefulSet never deletes the claim (or its data).
+ */
+export function retainedDataVolume(app: string, storageClass: pulumi.Input<string> | undefined, size: string) {
+    return {
+        volumeClaimTemplates: [
+            {
+                metadata: { name: "data", labels: selectorLabels(app) },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: storageClass, resources: { requests: { storage: size } } },
+            },
+        ],
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    };
+}
+
+/** A generated password kept in the stack's state; URL-safe so it can travel inside connection URLs. */
+export function generatedPassword(name: string, parent: pulumi.Resource, length = 32): pulumi.Output<string> {
+    return new random.RandomPassword(name, { length, special: false }, { parent, additionalSecretOutputs: ["result"] }).result;
+}

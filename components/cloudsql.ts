@@ -1,0 +1,183 @@
+// Cloud SQL for PostgreSQL (`database.mode: managed` on GKE): private IP only, TLS required,
+// backups with point-in-time recovery, deletion protection in GCP and in Pulumi. It yields the same
+// DatabaseEndpoint as in-cluster Postgres, so PgBouncer and the apps never know which one runs.
+import type { Provider as GcpProvider } from "@pulumi/gcp/provider";
+import * as sql from "@pulumi/gcp/sql";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { DatabaseConfig, NodeSize } from "../config";
+import { ConfigError } from "../config";
+import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
+
+/**
+ * `slipway:database.size` -> Cloud SQL tier. Dedicated-core custom machines (shared-core tiers have
+ * no SLA and cannot be REGIONAL), 3.75 GiB per vCPU as GCP's standard shapes.
+ */
+export const CLOUD_SQL_TIERS: Record<NodeSize, string> = {
+    small: "db-custom-1-3840",
+    medium: "db-custom-2-7680",
+    large: "db-custom-4-15360",
+};
+export const CLOUD_SQL_PORT = 5432;
+/** Slipway's admin role (a cloudsqlsuperuser member) for creating, dumping and restoring databases. */
+export const CLOUD_SQL_ADMIN_USER = "slipway_admin";
+/** Days of write-ahead log kept for point-in-time recovery (Enterprise edition allows 1-7). */
+export const MAX_PITR_DAYS = 7;
+
+/**
+ * Flags CIS GCP Benchmark 6.2 asks of Cloud SQL Postgres: an audit trail of sessions, lock waits
+ * and checkpoints in Cloud Logging.
+ */
+export const CLOUD_SQL_FLAGS = [
+    { name: "log_checkpoints", value: "on" },
+    { name: "log_connections", value: "on" },
+    { name: "log_disconnections", value: "on" },
+    { name: "log_lock_waits", value: "on" },
+];
+
+const DAILY_CRON = /^(\d{1,2})\s+(\d{1,2})\s+\*\s+\*\s+\*$/;
+
+/** Cloud SQL takes one automated backup a day, in a window starting at this UTC hour ("03:00"). */
+export function backupStartTime(schedule: string): string | undefined {
+    const match = DAILY_CRON.exec(schedule.trim());
+    if (!match || Number(match[1]) > 59 || Number(match[2]) > 23) return undefined;
+    return `${match[2].padStart(2, "0")}:00`;
+}
+
+/** What Cloud SQL cannot honour in a database config; empty when it can. */
+export function cloudSqlProblems(db: DatabaseConfig): string[] {
+    const problems: string[] = [];
+    if (backupStartTime(db.backup.schedule) === undefined) {
+        problems.push(
+            `slipway:database.backup.schedule: got "${db.backup.schedule}"; Cloud SQL backs up once a day, allowed: a daily cron such as "0 3 * * *" (UTC)`,
+        );
+    }
+    db.databases.forEach((d, i) => {
+        if ((d.user ?? d.name) === CLOUD_SQL_ADMIN_USER) {
+            problems.push(`slipway:database.databases[${i}].user: "${CLOUD_SQL_ADMIN_USER}" is Slipway's admin role on Cloud SQL; choose another name`);
+        }
+    });
+    if (!db.backup.enabled) {
+        problems.push(`slipway:database.backup.enabled: got false; managed Postgres always keeps automated backups (point-in-time recovery needs them), allowed: true`);
+    }
+    return problems;
+}
+
+/** The instance's settings, from the stack's database config. */
+export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<string>, allocatedIpRange: pulumi.Input<string>) {
+    return {
+        tier: CLOUD_SQL_TIERS[db.size],
+        // Pinned: the API's default edition differs by version, and custom tiers need ENTERPRISE.
+        edition: "ENTERPRISE",
+        // A standby in a second zone with synchronous replication and automatic failover.
+        availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
+        diskType: "PD_SSD",
+        diskSize: db.storageGb,
+        diskAutoresize: true,
+        deletionProtectionEnabled: true,
+        // Backups outlive the instance: a deleted instance can still be restored.
+        retainBackupsOnDelete: true,
+        backupConfiguration: {
+            enabled: true,
+            pointInTimeRecoveryEnabled: true,
+            startTime: backupStartTime(db.backup.schedule),
+            transactionLogRetentionDays: Math.min(MAX_PITR_DAYS, db.backup.keep),
+            backupRetentionSettings: { retainedBackups: db.backup.keep, retentionUnit: "COUNT" },
+        },
+        ipConfiguration: {
+            // No public IPv4 at all: reachable only from the VPC, through private services access.
+            ipv4Enabled: false,
+            privateNetwork: network,
+            allocatedIpRange,
+            // Non-TLS connections are refused; clients use sslmode=require.
+            sslMode: "ENCRYPTED_ONLY",
+        },
+        insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: true },
+        // Sunday 04:00 UTC, on the stable track: patches land after they have run elsewhere.
+        maintenanceWindow: { day: 7, hour: 4, updateTrack: "stable" },
+        databaseFlags: CLOUD_SQL_FLAGS,
+    };
+}
+
+export interface CloudSqlPostgresArgs {
+    readonly database: DatabaseConfig;
+    readonly region: string;
+    /** The VPC (id) the instance gets its private IP in. */
+    readonly network: pulumi.Input<string>;
+    /** The private services access range to allocate from. */
+    readonly allocatedIpRange: pulumi.Input<string>;
+    readonly provider: GcpProvider;
+    /** The servicenetworking peering and the sqladmin API. */
+    readonly dependsOn: pulumi.Resource[];
+}
+
+export class CloudSqlPostgres extends pulumi.ComponentResource {
+    public readonly instance: sql.DatabaseInstance;
+    public readonly endpoint: DatabaseEndpoint;
+    /** The instance's private IP. */
+    public readonly host: pulumi.Output<string>;
+    /** `project:region:instance`, for the Cloud SQL Auth Proxy if a team prefers IAM auth. */
+    public readonly connectionName: pulumi.Output<string>;
+
+    constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:database:CloudSqlPostgres", name, args, opts);
+        const problems = cloudSqlProblems(args.database);
+        if (problems.length > 0) throw new ConfigError(problems);
+        const childOpts = { parent: this, provider: args.provider };
+
+        this.instance = new sql.DatabaseInstance(
+            `${name}-instance`,
+            {
+                databaseVersion: `POSTGRES_${args.database.version}`,
+                region: args.region,
+                deletionProtection: true,
+                settings: cloudSqlSettings(args.database, args.network, args.allocatedIpRange),
+            },
+            // protect: removing it from the program fails the update instead of dropping the data.
+            { ...childOpts, protect: true, dependsOn: args.dependsOn },
+        );
+        this.host = this.instance.privateIpAddress;
+        this.connectionName = this.instance.connectionName;
+
+        const password = (user: string) =>
+            new random.RandomPassword(
+                `${name}-${user}-password`,
+                // URL-safe characters: the password also travels inside DATABASE_URL.
+                { length: 32, special: false },
+                { parent: this, additionalSecretOutputs: ["result"] },
+            ).result;
+        // ABANDON on users and databases: Postgres refuses to drop a role that owns objects or a
+        // database with sessions; removing an entry from config leaves both (and their data) in place.
+        const builtInUser = (user: string, pw: pulumi.Output<string>) =>
+            new sql.User(
+                `${name}-user-${user}`,
+                { instance: this.instance.name, name: user, type: "BUILT_IN", password: pw, deletionPolicy: "ABANDON" },
+                { ...childOpts, additionalSecretOutputs: ["password"] },
+            );
+
+        const adminPassword = password(CLOUD_SQL_ADMIN_USER);
+        builtInUser(CLOUD_SQL_ADMIN_USER, adminPassword);
+
+        const services: Record<string, ServiceDatabase> = {};
+        for (const entry of args.database.databases) {
+            const user = entry.user ?? entry.name;
+            const servicePassword = password(user);
+            new sql.Database(
+                `${name}-db-${entry.name}`,
+                { instance: this.instance.name, name: entry.name, charset: "UTF8", collation: "en_US.UTF8", deletionPolicy: "ABANDON" },
+                childOpts,
+            );
+            builtInUser(user, servicePassword);
+            services[entry.name] = { database: entry.name, user, password: servicePassword };
+        }
+
+        this.endpoint = {
+            host: this.host,
+            port: CLOUD_SQL_PORT,
+            services,
+            sslMode: "require",
+            admin: { user: CLOUD_SQL_ADMIN_USER, password: adminPassword },
+        };
+        this.registerOutputs({ host: this.host, connectionName: this.connectionName });
+    }
+}

@@ -1,0 +1,80 @@
+// Memorystore for Redis (`slipway:cache.mode: managed` on GKE): a replicated instance on a private
+// IP in the stack's VPC, AUTH on, TLS in transit. Yields host, port, password (secret) and the CA,
+// the managed counterpart of the in-cluster Redis.
+import type { Provider as GcpProvider } from "@pulumi/gcp/provider";
+import * as redis from "@pulumi/gcp/redis";
+import * as pulumi from "@pulumi/pulumi";
+import type { CacheConfig } from "../config";
+
+/** Where a managed Redis is reached. TLS is on: clients use `rediss://` and trust `caCertificate`. */
+export interface CacheEndpoint {
+    readonly host: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    /** The AUTH string, always a secret. */
+    readonly password: pulumi.Output<string>;
+    /** PEM of the server's CA, for verifying the TLS connection. */
+    readonly caCertificate: pulumi.Output<string>;
+    readonly tls: true;
+}
+
+/** A target's managed Redis: creates the instance from the stack's cache config. */
+export type ManagedCacheFactory = (name: string, cache: CacheConfig, opts: pulumi.ComponentResourceOptions) => CacheEndpoint;
+
+/** `slipway:cache.version` -> Memorystore version. */
+export const MEMORYSTORE_VERSIONS: Record<CacheConfig["version"], string> = { "7": "REDIS_7_2" };
+
+/** Memorystore sells whole GiB; the smallest instance is 1 GiB. */
+export function memorySizeGb(memoryMb: number): number {
+    return Math.max(1, Math.ceil(memoryMb / 1024));
+}
+
+export interface MemorystoreRedisArgs {
+    readonly cache: CacheConfig;
+    readonly region: string;
+    /** The VPC (id) allowed to reach the instance. */
+    readonly network: pulumi.Input<string>;
+    /** The private services access range the instance takes its IPs from. */
+    readonly reservedIpRange: pulumi.Input<string>;
+    readonly provider: GcpProvider;
+    /** The servicenetworking peering and the redis API. */
+    readonly dependsOn: pulumi.Resource[];
+}
+
+export class MemorystoreRedis extends pulumi.ComponentResource {
+    public readonly instance: redis.Instance;
+    public readonly endpoint: CacheEndpoint;
+
+    constructor(name: string, args: MemorystoreRedisArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:cache:MemorystoreRedis", name, args, opts);
+        this.instance = new redis.Instance(
+            `${name}-instance`,
+            {
+                region: args.region,
+                // A replica in another zone with automatic failover (BASIC has none and an SLA of 0).
+                tier: "STANDARD_HA",
+                memorySizeGb: memorySizeGb(args.cache.memoryMb),
+                redisVersion: MEMORYSTORE_VERSIONS[args.cache.version],
+                authorizedNetwork: args.network,
+                // Same peering as Cloud SQL: one private range, no public address.
+                connectMode: "PRIVATE_SERVICE_ACCESS",
+                reservedIpRange: args.reservedIpRange,
+                authEnabled: true,
+                transitEncryptionMode: "SERVER_AUTHENTICATION",
+                // As in-cluster: sessions and queues fail loudly at maxmemory rather than vanish.
+                redisConfigs: { "maxmemory-policy": "noeviction" },
+                persistenceConfig: { persistenceMode: "RDB", rdbSnapshotPeriod: "ONE_HOUR" },
+                maintenancePolicy: { weeklyMaintenanceWindows: [{ day: "SUNDAY", startTime: { hours: 5, minutes: 0, seconds: 0, nanos: 0 } }] },
+                deletionProtection: true,
+            },
+            { parent: this, provider: args.provider, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["authString"] },
+        );
+        this.endpoint = {
+            host: this.instance.host,
+            port: this.instance.port,
+            password: pulumi.secret(this.instance.authString),
+            caCertificate: this.instance.serverCaCerts.apply((certs) => certs?.[0]?.cert ?? ""),
+            tls: true,
+        };
+        this.registerOutputs({ host: this.endpoint.host, port: this.endpoint.port });
+    }
+}
