@@ -9,6 +9,7 @@ type TargetModule = { createCluster(cfg: SlipwayConfig): Cluster };
 const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
     k3d: () => require("./k3d"),
     existing: () => require("./existing"),
+    gke: () => require("./gke"),
 };
 
 /** Targets whose provider module exists. */

@@ -91,6 +91,13 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
             return { ...inputs, result: `offline-${name}-${"x".repeat(Math.max(0, (inputs.length ?? 16) - name.length - 8))}` };
         case "command:local:Command":
             return { ...inputs, stdout: inputs.create?.includes("kubeconfig") ? "apiVersion: v1\nkind: Config\n# offline placeholder\n" : "", stderr: "" };
+        // Addresses from documentation ranges (RFC 5737) and private ranges: obviously not real.
+        case "gcp:sql/databaseInstance:DatabaseInstance":
+            return { ...inputs, name: `${name}-offline`, privateIpAddress: "10.64.0.3", connectionName: `offline:${inputs.region}:${name}` };
+        case "gcp:container/cluster:Cluster":
+            return { ...inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: Buffer.from("offline CA").toString("base64") } };
+        case "gcp:redis/instance:Instance":
+            return { ...inputs, host: "10.64.0.11", port: 6378, authString: "offline-redis-auth", serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" }] };
         default:
             return { ...inputs };
     }

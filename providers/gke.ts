@@ -1,0 +1,309 @@
+// gke target (the prod stack): a regional, private GKE Standard cluster hardened the way
+// terraform-google-modules' safer-cluster is, in its own VPC, with Cloud SQL on a private IP for
+// `database.mode: managed`. The workloads above it are the same as on k3d.
+import * as container from "@pulumi/gcp/container";
+import * as projects from "@pulumi/gcp/projects";
+import { Provider as GcpProvider } from "@pulumi/gcp/provider";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseConfig, GkeConfig, NodeSize, SlipwayConfig } from "../config";
+import { ConfigError, NODE_SIZES } from "../config";
+import type { ManagedDatabaseFactory } from "../components/database-types";
+import { CloudSqlPostgres, cloudSqlProblems } from "../components/cloudsql";
+import { ManagedCacheFactory, MemorystoreRedis } from "../components/memorystore";
+import { Cluster, GatewaySpec, kubernetesProvider } from "./cluster";
+import { GKE_RANGES, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
+import { gkeNodeConfig, gkeNodePool, NodeServiceAccount } from "./gke-nodes";
+
+/** Google's load balancer proxies and health checkers: where gateway traffic reaches pods from. */
+export const GOOGLE_LB_SOURCE_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
+
+/**
+ * GKE's own Gateway controller (enabled on the cluster), global external Application Load Balancer.
+ * With container-native load balancing the proxies connect to pod IPs directly, from Google's LB
+ * ranges, so those are what the apps' NetworkPolicies admit (Dataplane V2 enforces them).
+ */
+export const GKE_GATEWAY: GatewaySpec = {
+    className: "gke-l7-global-external-managed",
+    httpPort: 80,
+    httpsPort: 443,
+    installController: false,
+    sources: GOOGLE_LB_SOURCE_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+};
+
+/** GKE's default RWO class (PD CSI, pd-balanced); its volumes are deleted with their PVC. */
+export const GKE_STORAGE_CLASS = "standard-rwo";
+/** The same disks with reclaimPolicy Retain: a deleted PVC leaves its disk (and data) behind. */
+export const GKE_RETAINED_STORAGE_CLASS = "standard-rwo-retain";
+
+/** Weekend nights (UTC), 6 hours each: 12 h/week, above GKE's 48 h per 32 days minimum. */
+export const GKE_MAINTENANCE_WINDOW = {
+    startTime: "2025-01-04T03:00:00Z",
+    endTime: "2025-01-04T09:00:00Z",
+    recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+};
+
+/** APIs the stack needs, decided from plain config so previews show exactly what is enabled. */
+export function requiredApis(managedDatabase: boolean, managedCache: boolean): string[] {
+    return [
+        "compute.googleapis.com",
+        "container.googleapis.com",
+        "iam.googleapis.com",
+        "cloudresourcemanager.googleapis.com",
+        "servicenetworking.googleapis.com",
+        ...(managedDatabase ? ["sqladmin.googleapis.com"] : []),
+        ...(managedCache ? ["redis.googleapis.com"] : []),
+    ];
+}
+
+/** A kubeconfig (JSON, which is YAML) that authenticates with gke-gcloud-auth-plugin: no key in it, only the CA. */
+export function gkeKubeconfig(contextName: string, endpoint: string, caCertificate: string): string {
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, "certificate-authority-data": caCertificate } }],
+        contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }],
+        "current-context": contextName,
+        users: [
+            {
+                name: contextName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "gke-gcloud-auth-plugin",
+                        installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+                        provideClusterInfo: true,
+                        interactiveMode: "Never",
+                    },
+                },
+            },
+        ],
+    });
+}
+
+export interface GkeClusterArgs {
+    /** GKE cluster name; also prefixes the VPC, node SA and other GCP names. */
+    readonly name: string;
+    readonly gke: GkeConfig;
+    /** Kubernetes minor; the control plane starts at least here, then follows its release channel. */
+    readonly kubernetesVersion: string;
+    readonly nodes: { readonly min: number; readonly max: number; readonly size: NodeSize };
+    /** The stack's database config, when `mode: managed` (enables Cloud SQL). */
+    readonly managedDatabase?: DatabaseConfig;
+    /** Whether `slipway:cache.mode` is managed (enables the Memorystore API). */
+    readonly managedCache?: boolean;
+}
+
+const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const GCP_ZONE = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
+const GCP_REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+
+/** Every problem with the args, each naming its stack config key; empty when valid. */
+export function gkeProblems(args: GkeClusterArgs): string[] {
+    const problems: string[] = [];
+    const { project, region } = (args.gke ?? {}) as Partial<GkeConfig>;
+    if (project === undefined || project === "") problems.push(`slipway:gke.project: required (got nothing); allowed: a GCP project id such as my-project`);
+    else if (!GCP_PROJECT.test(project)) problems.push(`slipway:gke.project: got "${project}"; allowed: a GCP project id, 6-30 lower-case letters, digits and '-'`);
+    const zone = region === undefined ? null : GCP_ZONE.exec(region);
+    if (region === undefined || region === "") problems.push(`slipway:gke.region: required (got nothing); allowed: a GCP region such as us-central1`);
+    else if (zone) problems.push(`slipway:gke.region: got "${region}", which is a zone; a regional cluster needs its region, e.g. "${zone[1]}"`);
+    else if (!GCP_REGION.test(region)) problems.push(`slipway:gke.region: got "${region}"; allowed: a GCP region such as us-central1`);
+    if (!(NODE_SIZES as readonly string[]).includes(args.nodes.size)) {
+        problems.push(`slipway:cluster.nodes.size: got "${args.nodes.size}"; allowed: ${NODE_SIZES.join(", ")}`);
+    }
+    if (args.nodes.min > args.nodes.max) problems.push(`slipway:cluster.nodes.min: got ${args.nodes.min}, above max ${args.nodes.max}`);
+    if (args.managedDatabase) problems.push(...cloudSqlProblems(args.managedDatabase));
+    return problems;
+}
+
+export class GkeCluster extends pulumi.ComponentResource implements Cluster {
+    public readonly name: string;
+    public readonly provider: k8s.Provider;
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly storageClass = GKE_STORAGE_CLASS;
+    public readonly retainedStorageClass = GKE_RETAINED_STORAGE_CLASS;
+    public readonly gateway = GKE_GATEWAY;
+    public readonly managedDatabase?: ManagedDatabaseFactory;
+    /** Memorystore for `cache.mode: managed` (see components/memorystore.ts). */
+    public readonly managedCache?: ManagedCacheFactory;
+    public readonly ready: pulumi.Resource[];
+    /** The explicit GCP provider every GCP resource of the stack uses. */
+    public readonly gcpProvider: GcpProvider;
+    public readonly network: GkeNetwork;
+    public readonly cluster: container.Cluster;
+    public readonly nodePool: container.NodePool;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before super(): a bad config registers nothing at all.
+        const problems = gkeProblems(args);
+        if (problems.length > 0) throw new ConfigError(problems);
+        super("slipway:cluster:GkeCluster", name, args, opts);
+        this.name = args.name;
+        const { project, region } = args.gke;
+
+        this.gcpProvider = new GcpProvider(
+            `${name}-gcp`,
+            { project, region, defaultLabels: { "managed-by": "pulumi", "slipway-cluster": args.name } },
+            { parent: this },
+        );
+        const gcpOpts = { parent: this, provider: this.gcpProvider };
+
+        // Never disabled on destroy: other workloads in the project may rely on them.
+        const apiByName = Object.fromEntries(
+            requiredApis(args.managedDatabase !== undefined, args.managedCache === true).map((service) => [
+                service,
+                new projects.Service(`${name}-api-${service.split(".")[0]}`, { service, disableOnDestroy: false }, gcpOpts),
+            ]),
+        );
+        const apis = Object.values(apiByName);
+
+        this.network = new GkeNetwork(`${name}-network`, { clusterName: args.name, region, provider: this.gcpProvider, dependsOn: apis }, { parent: this });
+        const nodeIdentity = new NodeServiceAccount(
+            `${name}-node-sa`,
+            { project, clusterName: args.name, provider: this.gcpProvider, dependsOn: apis },
+            { parent: this },
+        );
+
+        this.cluster = new container.Cluster(
+            `${name}-cluster`,
+            {
+                name: args.name,
+                location: region,
+                network: this.network.networkId,
+                subnetwork: this.network.subnetworkId,
+                networkingMode: "VPC_NATIVE",
+                ipAllocationPolicy: { clusterSecondaryRangeName: POD_RANGE_NAME, servicesSecondaryRangeName: SERVICE_RANGE_NAME },
+                minMasterVersion: args.kubernetesVersion,
+                releaseChannel: { channel: args.gke.releaseChannel },
+                privateClusterConfig: {
+                    enablePrivateNodes: true,
+                    // The public endpoint stays, fenced by master authorized networks, so Pulumi and
+                    // kubectl outside the VPC can still deploy.
+                    enablePrivateEndpoint: false,
+                    masterIpv4CidrBlock: GKE_RANGES.master,
+                },
+                masterAuthorizedNetworksConfig: {
+                    cidrBlocks: args.gke.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+                    gcpPublicCidrsAccessEnabled: false,
+                },
+                workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+                // Dataplane V2 (eBPF/Cilium) enforces NetworkPolicy without the Calico add-on.
+                datapathProvider: "ADVANCED_DATAPATH",
+                enableShieldedNodes: true,
+                gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+                addonsConfig: {
+                    httpLoadBalancing: { disabled: false },
+                    horizontalPodAutoscaling: { disabled: false },
+                    gcePersistentDiskCsiDriverConfig: { enabled: true },
+                    dnsCacheConfig: { enabled: true },
+                },
+                maintenancePolicy: { recurringWindow: GKE_MAINTENANCE_WINDOW },
+                // Node pools are managed separately; the default pool exists only during creation and
+                // runs as the least-privilege SA too (never the Compute Engine default SA).
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                nodeConfig: gkeNodeConfig(args.nodes.size, nodeIdentity.email, args.name),
+                deletionProtection: true,
+            },
+            {
+                ...gcpOpts,
+                protect: true,
+                dependsOn: [...nodeIdentity.ready, ...apis],
+                // nodeConfig only shapes the removed default pool; GKE reports the live pools' config there.
+                ignoreChanges: ["nodeConfig"],
+            },
+        );
+
+        this.nodePool = gkeNodePool(
+            `${name}-nodes`,
+            {
+                cluster: this.cluster.id,
+                clusterName: args.name,
+                region,
+                size: args.nodes.size,
+                minNodesPerZone: args.nodes.min,
+                maxNodesPerZone: args.nodes.max,
+                serviceAccountEmail: nodeIdentity.email,
+                provider: this.gcpProvider,
+                dependsOn: nodeIdentity.ready,
+            },
+            // initialNodeCount is create-only; the autoscaler owns the count afterwards.
+            { parent: this, ignoreChanges: ["initialNodeCount"] },
+        );
+
+        const contextName = `gke_${project}_${region}_${args.name}`;
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.endpoint, this.cluster.masterAuth.clusterCaCertificate])
+                .apply(([endpoint, ca]) => gkeKubeconfig(contextName, endpoint, ca ?? "")),
+        );
+        this.provider = kubernetesProvider(
+            `${name}-k8s`,
+            // From plain config, never the kubeconfig: a rotated CA or endpoint must not replace every object.
+            { kubeconfig: this.kubeconfig, clusterIdentifier: `gke-${project}-${region}-${args.name}` },
+            { parent: this, dependsOn: [this.nodePool] },
+        );
+
+        const retained = new k8s.storage.v1.StorageClass(
+            `${name}-retained`,
+            {
+                metadata: { name: GKE_RETAINED_STORAGE_CLASS },
+                provisioner: "pd.csi.storage.gke.io",
+                parameters: { type: "pd-balanced" },
+                reclaimPolicy: "Retain",
+                // Provisions the disk in the zone the pod is scheduled to, not a random one.
+                volumeBindingMode: "WaitForFirstConsumer",
+                allowVolumeExpansion: true,
+            },
+            { parent: this, provider: this.provider },
+        );
+        this.ready = [retained];
+
+        const network = this.network;
+        const gcpProvider = this.gcpProvider;
+        if (args.managedDatabase) {
+            this.managedDatabase = (dbName, config, dbOpts) =>
+                new CloudSqlPostgres(
+                    dbName,
+                    {
+                        database: config,
+                        region,
+                        network: network.networkId,
+                        allocatedIpRange: network.privateServicesRangeName,
+                        provider: gcpProvider,
+                        dependsOn: [network.privateServicesConnection, apiByName["sqladmin.googleapis.com"]],
+                    },
+                    dbOpts,
+                ).endpoint;
+        }
+        if (args.managedCache) {
+            this.managedCache = (cacheName, cache, cacheOpts) =>
+                new MemorystoreRedis(
+                    cacheName,
+                    {
+                        cache,
+                        region,
+                        network: network.networkId,
+                        reservedIpRange: network.privateServicesRangeName,
+                        provider: gcpProvider,
+                        dependsOn: [network.privateServicesConnection, apiByName["redis.googleapis.com"]],
+                    },
+                    cacheOpts,
+                ).endpoint;
+        }
+
+        this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.cluster.endpoint });
+    }
+}
+
+export function createCluster(cfg: SlipwayConfig): Cluster {
+    if (cfg.gke === undefined) throw new ConfigError([`slipway:gke: required when slipway:target is "gke" (got nothing)`]);
+    return new GkeCluster(cfg.cluster.name, {
+        name: cfg.cluster.name,
+        gke: cfg.gke,
+        kubernetesVersion: cfg.cluster.kubernetesVersion,
+        nodes: cfg.cluster.nodes,
+        managedDatabase: cfg.database?.mode === "managed" ? cfg.database : undefined,
+        managedCache: cfg.cache?.mode === "managed",
+    });
+}

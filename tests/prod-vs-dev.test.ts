@@ -1,0 +1,138 @@
+// The promise of DESIGN.md: k3d -> GKE is a stack switch. The apps' Kubernetes objects of `prod`
+// and `dev` (workloads, their Services, routes, Secrets, PDBs, NetworkPolicies and the Gateway
+// their routes attach to) must differ only in target-specific fields.
+import type { ProgramRun } from "../scripts/offline";
+import { KubernetesObject, kubernetesObjects } from "../scripts/manifests";
+import { runStack, stackConfig } from "./helpers";
+
+// The offline mock echoes inputs as outputs, so Cloud SQL's private IP (an output only) would be
+// undefined. This stands in for what GCP returns, inside the run's own module registry.
+const MOCK_SQL_IP = "10.64.0.3";
+function withCloudSqlIp(): Record<string, unknown> {
+    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+    const { newResource } = monitor.mocks;
+    monitor.mocks = {
+        ...monitor.mocks,
+        newResource: (args: any) => {
+            const result = newResource(args);
+            if (args.type === "gcp:sql/databaseInstance:DatabaseInstance") result.state = { ...result.state, privateIpAddress: MOCK_SQL_IP };
+            return result;
+        },
+    };
+    return require("../index");
+}
+
+const APP_COMPONENTS = new Set(["web", "worker", "stateful", "migrate"]);
+
+/** Dotted paths (`spec.template.spec.containers[0].image`) where two JSON values differ. */
+export function diffPaths(a: unknown, b: unknown, at = ""): string[] {
+    if (a === b) return [];
+    const isObj = (v: unknown) => v !== null && typeof v === "object";
+    if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return [at];
+    if (Array.isArray(a)) {
+        const b2 = b as unknown[];
+        const longest = Math.max(a.length, b2.length);
+        return Array.from({ length: longest }, (_, i) => diffPaths(a[i], b2[i], `${at}[${i}]`)).flat();
+    }
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    return [...keys].sort().flatMap((k) => diffPaths((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
+}
+
+const key = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+/** The app layer: objects labelled as an app's, the Secrets they read, the Gateways their routes use. */
+export function appLayer(run: ProgramRun): Map<string, KubernetesObject> {
+    const all = kubernetesObjects(run);
+    const labels = (o: KubernetesObject) => ((o.metadata as any).labels ?? {}) as Record<string, string>;
+    const apps = all.filter((o) => labels(o)["app.kubernetes.io/part-of"] === "slipway" && APP_COMPONENTS.has(labels(o)["app.kubernetes.io/component"]));
+    const text = JSON.stringify(apps);
+    const secretNames = new Set([...text.matchAll(/"secretRef":\{"name":"([^"]+)"/g), ...text.matchAll(/"secretKeyRef":\{"name":"([^"]+)"/g)].map((m) => m[1]));
+    const gatewayNames = new Set(apps.filter((o) => o.kind === "HTTPRoute").flatMap((o: any) => o.spec.parentRefs.map((p: any) => p.name)));
+    const referenced = all.filter((o) => (o.kind === "Secret" && secretNames.has(o.metadata.name!)) || (o.kind === "Gateway" && gatewayNames.has(o.metadata.name!)));
+    return new Map([...apps, ...referenced].map((o) => [key(o), o]));
+}
+
+// Generated credentials differ per stack by design (each stack's state holds its own); the mock
+// engine names them `offline-<resource name>...`, so they are masked before comparing.
+const maskGenerated = (o: unknown) => JSON.parse(JSON.stringify(o).replace(/offline-[A-Za-z0-9_.-]+/g, "<generated>"));
+
+function layerDiff(dev: ProgramRun, prod: ProgramRun) {
+    const d = appLayer(dev);
+    const p = appLayer(prod);
+    const paths = [...d.keys()].sort().flatMap((k) => diffPaths(maskGenerated(d.get(k)), maskGenerated(p.get(k))).map((path) => `${k} ${path}`));
+    return { devKeys: [...d.keys()].sort(), prodKeys: [...p.keys()].sort(), paths };
+}
+
+/** The allowed differences with the pooler on (it hides the database server from the apps). */
+const TARGET_SPECIFIC = [
+    "Gateway/shop/slipway spec.gatewayClassName", // traefik -> gke-l7-global-external-managed
+    "Gateway/shop/slipway spec.listeners[0].port", // Traefik's entryPoint 8000 -> the load balancer's 80
+    // The gateway's sources: Traefik's namespace -> Google's two LB ranges (one peer -> two).
+    "NetworkPolicy/shop/web-ingress spec.ingress[0].from[0].ipBlock",
+    "NetworkPolicy/shop/web-ingress spec.ingress[0].from[0].namespaceSelector",
+    "NetworkPolicy/shop/web-ingress spec.ingress[0].from[1]",
+    "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> standard-rwo-retain
+];
+
+describe("prod vs dev: the same apps, only target-specific fields differ", () => {
+    test("the stack files' slipway:apps blocks are identical", () => {
+        expect(stackConfig("prod").config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
+    });
+
+    test("the stack files differ only in the target, its section, the database mode and sizes", () => {
+        const decode = (stack: string) =>
+            Object.fromEntries(Object.entries(stackConfig(stack).config).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
+        const differing = diffPaths(decode("dev"), decode("prod"));
+        const allowed = [
+            /^slipway:target$/,
+            /^slipway:(k3d|gke)$/,
+            /^slipway:cluster\.nodes$/,
+            /^slipway:database\.(mode|size|storageGb)$/,
+            // Cloud SQL's standby in a second zone; in-cluster Postgres has no HA to turn on.
+            /^slipway:database\.highAvailability$/,
+            /^slipway:cache\.(mode|memoryMb|storageGb)$/,
+        ];
+        expect(differing.filter((p) => !allowed.some((re) => re.test(p)))).toEqual([]);
+        expect(differing).toContain("slipway:target");
+    });
+
+    test("diffPaths lists exactly the differing leaves", () => {
+        expect(diffPaths({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } })).toEqual(["b.c[1]"]);
+        expect(diffPaths({ a: 1 }, { a: 1, z: { y: 2 } })).toEqual(["z"]);
+        expect(diffPaths([{ x: 1 }], [{ x: 1 }, { x: 2 }])).toEqual(["[1]"]);
+        expect(diffPaths({ a: "s" }, { a: { b: "s" } })).toEqual(["a"]);
+    });
+
+    test("app objects differ only in storage class, gateway class and port, and gateway sources", async () => {
+        // One program at a time: the mock runtime is process-global.
+        const dev = await runStack("dev");
+        const prod = await runStack("prod");
+        const { devKeys, prodKeys, paths } = layerDiff(dev, prod);
+        expect(prodKeys).toEqual(devKeys);
+        // Sanity: the comparison covers the app layer, not an empty set.
+        for (const kind of ["Deployment", "StatefulSet", "Job", "Service", "HTTPRoute", "Secret", "PodDisruptionBudget", "NetworkPolicy", "Gateway"]) {
+            expect(devKeys.some((k) => k.startsWith(`${kind}/`))).toBe(true);
+        }
+        expect(paths).toEqual(TARGET_SPECIFIC);
+    });
+
+    test("without the pooler, the database host (and TLS) in the connection Secrets is the only addition", async () => {
+        const noPooler = (stack: string) => {
+            const { config, secretKeys } = stackConfig(stack, (v) => (v["slipway:database"].pooler = false));
+            return runStack(stack, { config, secretKeys, load: withCloudSqlIp });
+        };
+        const dev = await noPooler("dev");
+        const prod = await noPooler("prod");
+        const { paths } = layerDiff(dev, prod);
+        const databases = (JSON.parse(stackConfig("dev").config["slipway:database"]).databases as { name: string }[]).map((d) => d.name);
+        const used = new Set((JSON.parse(stackConfig("dev").config["slipway:apps"]) as { database?: string }[]).map((a) => a.database));
+        const connectionPaths = databases
+            .filter((d) => used.has(d))
+            .flatMap((d) => ["DATABASE_URL", "PGHOST", "PGSSLMODE"].map((k) => `Secret/shop/db-${d} stringData.${k}`));
+        expect([...paths].sort()).toEqual([...TARGET_SPECIFIC, ...connectionPaths].sort());
+        const prodSecret = kubernetesObjects(prod).find((o) => o.kind === "Secret" && o.metadata.name === `db-${databases[0]}`) as any;
+        expect(prodSecret.stringData.PGHOST).toBe(MOCK_SQL_IP);
+        expect(prodSecret.stringData.PGSSLMODE).toBe("require");
+        expect(prodSecret.stringData.DATABASE_URL).toMatch(/sslmode=require/);
+    });
+});
