@@ -13,18 +13,17 @@ export function objectId(o: KubernetesObject): string {
     return `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
 }
 
-/** Paths (a.b[0].c) whose values differ between two JSON-like values. */
+/** Paths (a.b[0].c) whose values differ between two JSON-like values, keys in sorted order. */
 export function differingPaths(a: unknown, b: unknown, at = ""): string[] {
     if (a === b) return [];
     const isObj = (v: unknown) => v !== null && typeof v === "object";
     if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return [at || "(root)"];
-    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    const out: string[] = [];
-    for (const k of keys) {
-        const path = Array.isArray(a) ? `${at}[${k}]` : at ? `${at}.${k}` : k;
-        out.push(...differingPaths((a as any)[k], (b as any)[k], path));
+    if (Array.isArray(a)) {
+        const other = b as unknown[];
+        return Array.from({ length: Math.max(a.length, other.length) }, (_, i) => differingPaths(a[i], other[i], `${at}[${i}]`)).flat();
     }
-    return out;
+    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
+    return keys.flatMap((k) => differingPaths((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
 }
 
 /** Objects added, removed or changed going from `from` to `to`. */

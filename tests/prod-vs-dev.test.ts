@@ -2,43 +2,17 @@
 // and `dev` (workloads, their Services, routes, Secrets, PDBs, NetworkPolicies and the Gateway
 // their routes attach to) must differ only in target-specific fields.
 import type { ProgramRun } from "../scripts/offline";
+import { differingPaths, objectId } from "../scripts/diff";
 import { KubernetesObject, kubernetesObjects } from "../scripts/manifests";
 import { runStack, stackConfig } from "./helpers";
 
-// The offline mock echoes inputs as outputs, so Cloud SQL's private IP (an output only) would be
-// undefined. This stands in for what GCP returns, inside the run's own module registry.
+// What the offline runner's mock returns as Cloud SQL's private IP (scripts/offline.ts).
 const MOCK_SQL_IP = "10.64.0.3";
-function withCloudSqlIp(): Record<string, unknown> {
-    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
-    const { newResource } = monitor.mocks;
-    monitor.mocks = {
-        ...monitor.mocks,
-        newResource: (args: any) => {
-            const result = newResource(args);
-            if (args.type === "gcp:sql/databaseInstance:DatabaseInstance") result.state = { ...result.state, privateIpAddress: MOCK_SQL_IP };
-            return result;
-        },
-    };
-    return require("../index");
-}
 
 const APP_COMPONENTS = new Set(["web", "worker", "stateful", "migrate"]);
 
-/** Dotted paths (`spec.template.spec.containers[0].image`) where two JSON values differ. */
-export function diffPaths(a: unknown, b: unknown, at = ""): string[] {
-    if (a === b) return [];
-    const isObj = (v: unknown) => v !== null && typeof v === "object";
-    if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return [at];
-    if (Array.isArray(a)) {
-        const b2 = b as unknown[];
-        const longest = Math.max(a.length, b2.length);
-        return Array.from({ length: longest }, (_, i) => diffPaths(a[i], b2[i], `${at}[${i}]`)).flat();
-    }
-    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].sort().flatMap((k) => diffPaths((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
-}
-
-const key = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+const key = objectId;
+const diffPaths = differingPaths;
 
 /** The app layer: objects labelled as an app's, the Secrets they read, the Gateways their routes use. */
 export function appLayer(run: ProgramRun): Map<string, KubernetesObject> {
@@ -119,7 +93,7 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
     test("without the pooler, the database host (and TLS) in the connection Secrets is the only addition", async () => {
         const noPooler = (stack: string) => {
             const { config, secretKeys } = stackConfig(stack, (v) => (v["slipway:database"].pooler = false));
-            return runStack(stack, { config, secretKeys, load: withCloudSqlIp });
+            return runStack(stack, { config, secretKeys });
         };
         const dev = await noPooler("dev");
         const prod = await noPooler("prod");
