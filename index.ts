@@ -38,6 +38,7 @@ const database = cfg.database
 const cache = cfg.cache
     ? new Redis(`${cfg.cluster.name}-cache`, {
           cache: cfg.cache,
+          managed: cluster.managedCache,
           namespace: platform.namespace,
           provider: cluster.provider,
           storageClass: cluster.retainedStorageClass,

@@ -25,9 +25,10 @@ export function databaseUrl(c: {
 }
 
 /** `redis://:password@host:port/db` (no user: Redis's requirepass authenticates the default user). */
-export function redisUrl(c: { host: string; port: number; password: string; db?: number }): string {
+/** `rediss://` when `tls` (managed caches encrypt in transit), else `redis://`. */
+export function redisUrl(c: { host: string; port: number; password: string; db?: number; tls?: boolean }): string {
     assertEndpoint(c.host, c.port);
     const db = c.db ?? 0;
     if (!Number.isInteger(db) || db < 0 || db > 15) throw new Error(`db: got ${db}; must be an integer 0..15`);
-    return `redis://:${enc(c.password)}@${hostPart(c.host)}:${c.port}/${db}`;
+    return `${c.tls ? "rediss" : "redis"}://:${enc(c.password)}@${hostPart(c.host)}:${c.port}/${db}`;
 }

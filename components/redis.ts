@@ -1,8 +1,10 @@
-// In-cluster Redis (`slipway:cache`): append-only persistence on a retained volume, a generated
-// password, and REDIS_URL handed to apps by Secret reference.
+// The stack's Redis (`slipway:cache`): in-cluster with append-only persistence on a retained volume
+// and a generated password, or the target's managed Redis. Either way apps read REDIS_URL from the
+// same `redis` Secret by reference.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../config";
+import type { ManagedCacheFactory } from "./cache-types";
 import { CACHE_CLIENT_LABEL } from "./app";
 import { redisUrl } from "./connection";
 import { redisConf } from "./redis-config";
@@ -26,6 +28,8 @@ const DATA_DIR = "/data";
 
 export interface RedisArgs extends NamespacedArgs {
     readonly cache: CacheConfig;
+    /** The target's managed Redis, required when `cache.mode` is "managed". */
+    readonly managed?: ManagedCacheFactory;
 }
 
 export class Redis extends pulumi.ComponentResource {
@@ -35,27 +39,37 @@ export class Redis extends pulumi.ComponentResource {
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:cache:Redis", name, args, opts);
         const childOpts = { parent: this, provider: args.provider };
+        const credentials = (stringData: Record<string, pulumi.Input<string>>) =>
+            new k8s.core.v1.Secret(
+                `${name}-credentials`,
+                { metadata: { name: "redis", namespace: args.namespace, labels: commonLabels("redis", "cache") }, type: "Opaque", stringData: pulumi.secret(stringData) },
+                childOpts,
+            );
+
+        if (args.cache.mode === "managed") {
+            if (!args.managed) throw new Error(`slipway:cache.mode: "managed" but the target offers no managed Redis`);
+            const endpoint = args.managed(`${name}-managed`, args.cache, { parent: this });
+            const url = pulumi
+                .all([endpoint.host, endpoint.port, endpoint.password])
+                .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true }));
+            // Apps verify the managed server's TLS certificate with REDIS_CA_CERT.
+            this.urlSecretName = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_CERT: endpoint.caCertificate }).metadata.name;
+        } else {
+            const password = generatedPassword(`${name}-password`, this);
+            const url = password.apply((p) => redisUrl({ host: "redis", port: REDIS_PORT, password: p }));
+            const secret = credentials({ REDIS_PASSWORD: password, REDIS_URL: url });
+            this.urlSecretName = secret.metadata.name;
+            this.inCluster(name, args, secret.metadata.name, childOpts);
+        }
+        this.registerOutputs({ urlSecretName: this.urlSecretName });
+    }
+
+    private inCluster(name: string, args: RedisArgs, secretName: pulumi.Output<string>, childOpts: pulumi.CustomResourceOptions) {
         const app = "redis";
         const labels = commonLabels(app, "cache");
-        const password = generatedPassword(`${name}-password`, this);
-
         const conf = redisConf({ maxmemoryMb: args.cache.memoryMb, dataDir: DATA_DIR, port: REDIS_PORT });
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: "redis-config", namespace: args.namespace, labels }, data: { "redis.conf": conf } }, childOpts);
-        const secret = new k8s.core.v1.Secret(
-            `${name}-credentials`,
-            {
-                metadata: { name: "redis", namespace: args.namespace, labels },
-                type: "Opaque",
-                stringData: {
-                    REDIS_PASSWORD: password,
-                    REDIS_URL: pulumi.secret(password.apply((p) => redisUrl({ host: app, port: REDIS_PORT, password: p }))),
-                },
-            },
-            childOpts,
-        );
-        this.urlSecretName = secret.metadata.name;
-
-        const passwordEnv = { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "REDIS_PASSWORD" } } };
+        const passwordEnv = { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: secretName, key: "REDIS_PASSWORD" } } };
         // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
         const ping = { exec: { command: ["sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ' + REDIS_PORT + " ping | grep -q PONG"] } };
         new k8s.apps.v1.StatefulSet(
@@ -116,6 +130,5 @@ export class Redis extends pulumi.ComponentResource {
             },
             childOpts,
         );
-        this.registerOutputs({ urlSecretName: this.urlSecretName });
     }
 }

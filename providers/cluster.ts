@@ -2,6 +2,7 @@
 // (platform, data, apps) see only this, never a cloud SDK.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ManagedCacheFactory } from "../components/cache-types";
 import type { ManagedDatabaseFactory } from "../components/database-types";
 
 /** How traffic reaches the cluster's Gateway: the class and the listener ports it serves. */
@@ -32,6 +33,8 @@ export interface Cluster {
     readonly gateway: GatewaySpec;
     /** What the target offers for `database.mode: managed`, if anything. */
     readonly managedDatabase?: ManagedDatabaseFactory;
+    /** What the target offers for `cache.mode: managed`, if anything. */
+    readonly managedCache?: ManagedCacheFactory;
     /** Resources the workloads must wait for (e.g. the retained StorageClass). */
     readonly ready: pulumi.Resource[];
 }

@@ -10,7 +10,8 @@ import type { DatabaseConfig, GkeConfig, NodeSize, SlipwayConfig } from "../conf
 import { ConfigError, NODE_SIZES } from "../config";
 import type { ManagedDatabaseFactory } from "../components/database-types";
 import { CloudSqlPostgres, cloudSqlProblems } from "../components/cloudsql";
-import { ManagedCacheFactory, MemorystoreRedis } from "../components/memorystore";
+import type { ManagedCacheFactory } from "../components/cache-types";
+import { MemorystoreRedis } from "../components/memorystore";
 import { Cluster, GatewaySpec, kubernetesProvider } from "./cluster";
 import { GKE_RANGES, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
 import { gkeNodeConfig, gkeNodePool, NodeServiceAccount } from "./gke-nodes";

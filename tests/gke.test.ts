@@ -540,3 +540,25 @@ describe("Memorystore (cache.mode: managed)", () => {
         expect(run.outputs.tls).toBe(true);
     });
 });
+
+describe("managed cache wired into the prod stack", () => {
+    test("Memorystore replaces the in-cluster Redis; apps read the same `redis` Secret with a TLS URL and the CA", () => {
+        expect(findAll(prod, "gcp:redis/instance:Instance")).toHaveLength(1);
+        expect(findAll(prod, "StatefulSet").map((s) => s.inputs.metadata.name)).not.toContain("redis");
+        expect(findAll(prod, "ConfigMap").map((c) => c.inputs.metadata.name)).not.toContain("redis-config");
+        const secret = find(prod, "Secret", "shop-cache-credentials");
+        expect(secret.inputs.metadata.name).toBe("redis");
+        expect(isSecretPath(secret, "stringData.REDIS_URL")).toBe(true);
+        // The offline runner's Memorystore mock answers host 10.64.0.11, port 6378 (TLS port).
+        expect(secret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@10\.64\.0\.11:6378\/0$/);
+        expect(secret.inputs.stringData.REDIS_CA_CERT).toContain("BEGIN CERTIFICATE");
+        const web = find(prod, "Deployment", "web-deployment").inputs.spec.template.spec.containers[0];
+        expect(web.envFrom.map((e: any) => e.secretRef.name)).toContain("redis");
+    });
+
+    test("managed cache on a target without one is refused before any resource", async () => {
+        const observed = await observeRun("dev", stackConfig("dev", (v) => (v["slipway:cache"].mode = "managed")));
+        expect(String(observed.error)).toContain('slipway:cache.mode: got "managed"; target "k3d" has no managed Redis');
+        expect(observed.registered).toEqual([]);
+    });
+});

@@ -45,6 +45,9 @@ const TARGET_SPECIFIC = [
     "NetworkPolicy/shop/web-ingress spec.ingress[0].from[0].ipBlock",
     "NetworkPolicy/shop/web-ingress spec.ingress[0].from[0].namespaceSelector",
     "NetworkPolicy/shop/web-ingress spec.ingress[0].from[1]",
+    // cache.mode managed: the same `redis` Secret, now a TLS URL to Memorystore and the CA to verify it.
+    "Secret/shop/redis stringData.REDIS_CA_CERT",
+    "Secret/shop/redis stringData.REDIS_URL",
     "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> standard-rwo-retain
 ];
 
