@@ -21,6 +21,7 @@ const platform = new Platform(cfg.cluster.name, {
     kubernetesVersion: cfg.cluster.kubernetesVersion,
     gateway: cluster.gateway,
     installGatewayApiCrds: cluster.gateway.installController,
+    tlsHosts: cfg.apps.flatMap((a) => (a.ingress?.tls ? [a.ingress.host] : [])),
     dependsOn: cluster.ready,
 });
 
@@ -66,7 +67,7 @@ export const kubeconfig = cluster.kubeconfig;
 export const namespace = platform.namespace;
 export const appServices = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.serviceName]));
 export const urls = Object.fromEntries(
-    cfg.apps.filter((a) => a.ingress).map((a) => [a.name, `http://${a.ingress!.host}${a.ingress!.path}`]),
+    cfg.apps.filter((a) => a.ingress).map((a) => [a.name, `${a.ingress!.tls ? "https" : "http"}://${a.ingress!.host}${a.ingress!.path}`]),
 );
 /** Per-service connection Secret names (DATABASE_URL etc.), for apps outside Slipway. */
 export const databaseSecrets = database?.connectionSecrets;

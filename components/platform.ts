@@ -3,7 +3,7 @@
 // one shared Gateway that web apps route through.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GatewaySpec, TRAEFIK_NAMESPACE } from "../providers/cluster";
+import { GatewayAttachments, GatewaySpec, TRAEFIK_NAMESPACE } from "../providers/cluster";
 import type { GatewayRef } from "./app";
 
 /** Gateway API standard channel, pinned to the version Traefik's chart below implements. */
@@ -21,6 +21,8 @@ export interface PlatformArgs {
     readonly gateway: GatewaySpec;
     /** Whether the Gateway API CRDs must be installed (false where the cluster already has them). */
     readonly installGatewayApiCrds: boolean;
+    /** Hosts of apps with `ingress.tls`: the Gateway gets an HTTPS listener with certificates for them. */
+    readonly tlsHosts: readonly string[];
     /** Resources to wait for before anything is deployed (the cluster's StorageClass). */
     readonly dependsOn?: pulumi.Resource[];
 }
@@ -57,6 +59,26 @@ export function traefikValues() {
             websecure: { port: 8443, exposedPort: 443 },
         },
     };
+}
+
+/**
+ * HTTP always; HTTPS when some app asks for TLS. Routes attach to both (no sectionName), so a TLS
+ * app also answers on HTTP until its DNS and certificate are in place.
+ */
+export function gatewayListeners(gateway: GatewaySpec, tlsHosts: readonly string[], attached: GatewayAttachments) {
+    const sameNamespace = { namespaces: { from: "Same" } };
+    const listeners: Record<string, unknown>[] = [{ name: "http", protocol: "HTTP", port: gateway.httpPort, allowedRoutes: sameNamespace }];
+    if (tlsHosts.length > 0) {
+        listeners.push({
+            name: "https",
+            protocol: "HTTPS",
+            port: gateway.httpsPort,
+            allowedRoutes: sameNamespace,
+            // Certificate Secrets terminate TLS in the gateway; a cloud gateway may bring its own (certmap).
+            tls: attached.certificateRefs ? { mode: "Terminate", certificateRefs: attached.certificateRefs.map((ref) => ({ kind: "Secret", name: ref.name })) } : undefined,
+        });
+    }
+    return listeners;
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -113,15 +135,17 @@ export class Platform extends pulumi.ComponentResource {
             childOpts,
         );
 
+        const attached = args.gateway.attachments(`${name}-gateway`, { hosts: args.tlsHosts, namespace: this.namespace, provider: args.provider }, { parent: this });
         const gateway = new k8s.apiextensions.CustomResource(
             `${name}-gateway`,
             {
                 apiVersion: "gateway.networking.k8s.io/v1",
                 kind: "Gateway",
-                metadata: { name: "slipway", namespace: this.namespace },
+                metadata: { name: "slipway", namespace: this.namespace, annotations: attached.annotations },
                 spec: {
                     gatewayClassName: args.gateway.className,
-                    listeners: [{ name: "http", protocol: "HTTP", port: args.gateway.httpPort, allowedRoutes: { namespaces: { from: "Same" } } }],
+                    addresses: attached.addresses,
+                    listeners: gatewayListeners(args.gateway, args.tlsHosts, attached),
                 },
             },
             { ...childOpts, dependsOn: ready.slice() },

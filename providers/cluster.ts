@@ -5,6 +5,21 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ManagedCacheFactory } from "../components/cache-types";
 import type { ManagedDatabaseFactory } from "../components/database-types";
 
+/** What the stack's Gateway needs from the target: certificates for its HTTPS hosts and, on clouds, a static address. */
+export interface GatewayAttachments {
+    readonly annotations?: Record<string, pulumi.Input<string>>;
+    /** Secrets (in the Gateway's namespace) holding the certificate the HTTPS listener terminates with. */
+    readonly certificateRefs?: { name: pulumi.Input<string> }[];
+    readonly addresses?: { type: string; value: pulumi.Input<string> }[];
+}
+
+/** Creates what the Gateway needs for `hosts` (the apps' `ingress.tls` hosts; possibly none). */
+export type GatewayAttachmentsFactory = (
+    name: string,
+    args: { readonly hosts: readonly string[]; readonly namespace: pulumi.Input<string>; readonly provider: k8s.Provider },
+    opts: pulumi.ComponentResourceOptions,
+) => GatewayAttachments;
+
 /** How traffic reaches the cluster's Gateway: the class and the listener ports it serves. */
 export interface GatewaySpec {
     /** GatewayClass the stack's Gateway uses. */
@@ -17,6 +32,7 @@ export interface GatewaySpec {
     readonly installController: boolean;
     /** Where gateway traffic to the pods comes from, for the NetworkPolicy allow. */
     readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
+    readonly attachments: GatewayAttachmentsFactory;
 }
 
 export interface Cluster {
@@ -69,4 +85,12 @@ export const traefikGateway: GatewaySpec = {
     httpsPort: 8443,
     installController: true,
     sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": TRAEFIK_NAMESPACE } } }],
+    // Local and bring-your-own clusters have no certificate authority Slipway can rely on: a
+    // self-signed certificate (kept in state) makes `ingress.tls` work out of the box.
+    attachments: (name, args, opts) => {
+        if (args.hosts.length === 0) return {};
+        const { SelfSignedTls } = require("../components/self-signed-tls") as typeof import("../components/self-signed-tls");
+        const tls = new SelfSignedTls(name, args, opts);
+        return { certificateRefs: [{ name: tls.secretName }] };
+    },
 };

@@ -13,6 +13,7 @@ import { CloudSqlPostgres, cloudSqlProblems } from "../components/cloudsql";
 import type { ManagedCacheFactory } from "../components/cache-types";
 import { MemorystoreRedis } from "../components/memorystore";
 import { Cluster, GatewaySpec, kubernetesProvider } from "./cluster";
+import { googleGatewayAttachments } from "./gke-gateway";
 import { GKE_RANGES, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
 import { gkeNodeConfig, gkeNodePool, NodeServiceAccount } from "./gke-nodes";
 
@@ -24,7 +25,7 @@ export const GOOGLE_LB_SOURCE_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as co
  * With container-native load balancing the proxies connect to pod IPs directly, from Google's LB
  * ranges, so those are what the apps' NetworkPolicies admit (Dataplane V2 enforces them).
  */
-export const GKE_GATEWAY: GatewaySpec = {
+export const GKE_GATEWAY: Omit<GatewaySpec, "attachments"> = {
     className: "gke-l7-global-external-managed",
     httpPort: 80,
     httpsPort: 443,
@@ -52,6 +53,8 @@ export function requiredApis(managedDatabase: boolean, managedCache: boolean): s
         "iam.googleapis.com",
         "cloudresourcemanager.googleapis.com",
         "servicenetworking.googleapis.com",
+        // The Gateway's Google-managed certificates (cheap to enable, needed as soon as an app sets ingress.tls).
+        "certificatemanager.googleapis.com",
         ...(managedDatabase ? ["sqladmin.googleapis.com"] : []),
         ...(managedCache ? ["redis.googleapis.com"] : []),
     ];
@@ -123,7 +126,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly storageClass = GKE_STORAGE_CLASS;
     public readonly retainedStorageClass = GKE_RETAINED_STORAGE_CLASS;
-    public readonly gateway = GKE_GATEWAY;
+    public readonly gateway: GatewaySpec;
     public readonly managedDatabase?: ManagedDatabaseFactory;
     /** Memorystore for `cache.mode: managed` (see components/memorystore.ts). */
     public readonly managedCache?: ManagedCacheFactory;
@@ -157,6 +160,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             ]),
         );
         const apis = Object.values(apiByName);
+        this.gateway = {
+            ...GKE_GATEWAY,
+            attachments: googleGatewayAttachments(args.name, { ...gcpOpts, dependsOn: [apiByName["certificatemanager.googleapis.com"], apiByName["compute.googleapis.com"]] }),
+        };
 
         this.network = new GkeNetwork(`${name}-network`, { clusterName: args.name, region, provider: this.gcpProvider, dependsOn: apis }, { parent: this });
         const nodeIdentity = new NodeServiceAccount(

@@ -98,6 +98,10 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
             return { ...inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: Buffer.from("offline CA").toString("base64") } };
         case "gcp:redis/instance:Instance":
             return { ...inputs, host: "10.64.0.11", port: 6378, authString: "offline-redis-auth", serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" }] };
+        case "tls:index/privateKey:PrivateKey":
+            return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\noffline\n-----END PRIVATE KEY-----\n" };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+            return { ...inputs, certPem: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" };
         default:
             return { ...inputs };
     }

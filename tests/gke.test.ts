@@ -231,7 +231,7 @@ describe("network", () => {
     });
 
     test("private services access: a VPC_PEERING range and the servicenetworking connection using it", () => {
-        const range = one(prod, "gcp:compute/globalAddress:GlobalAddress");
+        const range = find(prod, "gcp:compute/globalAddress:GlobalAddress", "shop-network-private-services");
         expect(range.inputs).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", network: idOf(one(prod, "gcp:compute/network:Network")) });
         const peering = one(prod, "gcp:servicenetworking/connection:Connection");
         expect(peering.inputs).toMatchObject({ service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.inputs.name] });
@@ -377,7 +377,7 @@ describe("Cloud SQL (database.mode: managed)", () => {
         const ip = instance.inputs.settings.ipConfiguration;
         expect(ip.ipv4Enabled).toBe(false);
         expect(ip.privateNetwork).toBe(idOf(one(prod, "gcp:compute/network:Network")));
-        expect(ip.allocatedIpRange).toBe(one(prod, "gcp:compute/globalAddress:GlobalAddress").inputs.name);
+        expect(ip.allocatedIpRange).toBe(find(prod, "gcp:compute/globalAddress:GlobalAddress", "shop-network-private-services").inputs.name);
         expect(ip.sslMode).toBe("ENCRYPTED_ONLY");
         expect(ip.authorizedNetworks).toBeUndefined();
         // The private IP exists only once the peering does.

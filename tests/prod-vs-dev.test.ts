@@ -39,6 +39,7 @@ function layerDiff(dev: ProgramRun, prod: ProgramRun) {
 
 /** The allowed differences with the pooler on (it hides the database server from the apps). */
 const TARGET_SPECIFIC = [
+    "Gateway/shop/slipway spec.addresses", // GKE: the reserved global IP, so DNS outlives the Gateway
     "Gateway/shop/slipway spec.gatewayClassName", // traefik -> gke-l7-global-external-managed
     "Gateway/shop/slipway spec.listeners[0].port", // Traefik's entryPoint 8000 -> the load balancer's 80
     // The gateway's sources: Traefik's namespace -> Google's two LB ranges (one peer -> two).
