@@ -1,0 +1,59 @@
+// The plan's cost model: each priced resource from its actual inputs, and the stacks' totals.
+import { costOf, estimateMonthlyCost, PRICES } from "../scripts/cost";
+import type { RecordedResource } from "../scripts/offline";
+import { runStack } from "./helpers";
+
+const resource = (type: string, inputs: Record<string, any>): RecordedResource => ({
+    type,
+    name: "r",
+    urn: `urn:${type}`,
+    parent: "",
+    custom: true,
+    inputs,
+    secretPaths: [],
+    provider: "",
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    additionalSecretOutputs: [],
+    dependencies: [],
+});
+
+describe("costOf", () => {
+    test("a regional node pool costs its autoscaling floor in every zone, machines plus boot disks", () => {
+        const line = costOf(resource("gcp:container/nodePool:NodePool", { location: "us-central1", autoscaling: { minNodeCount: 2 }, nodeConfig: { machineType: "e2-standard-4", diskSizeGb: 50 } }))!;
+        expect(line.monthlyUsd).toBeCloseTo(6 * (PRICES.machineHour["e2-standard-4"] * 730 + 50 * PRICES.pdBalancedGbMonth), 6);
+        expect(line.detail).toContain("6 x e2-standard-4");
+    });
+
+    test("a zonal pool or explicit node locations change the zone count", () => {
+        const zonal = costOf(resource("gcp:container/nodePool:NodePool", { location: "us-central1-a", autoscaling: { minNodeCount: 1 }, nodeConfig: { machineType: "e2-standard-2", diskSizeGb: 10 } }))!;
+        const twoZones = costOf(resource("gcp:container/nodePool:NodePool", { location: "us-central1", nodeLocations: ["us-central1-a", "us-central1-b"], autoscaling: { minNodeCount: 1 }, nodeConfig: { machineType: "e2-standard-2", diskSizeGb: 10 } }))!;
+        expect(twoZones.monthlyUsd).toBeCloseTo(2 * zonal.monthlyUsd, 6);
+    });
+
+    test("Cloud SQL: vCPU and memory from the custom tier, storage, doubled for regional HA", () => {
+        const zonal = costOf(resource("gcp:sql/databaseInstance:DatabaseInstance", { settings: { tier: "db-custom-2-7680", availabilityType: "ZONAL", diskSize: 20 } }))!;
+        const expected = (2 * PRICES.cloudSqlVcpuHour + 7.5 * PRICES.cloudSqlGbRamHour) * 730 + 20 * PRICES.cloudSqlSsdGbMonth;
+        expect(zonal.monthlyUsd).toBeCloseTo(expected, 6);
+        const ha = costOf(resource("gcp:sql/databaseInstance:DatabaseInstance", { settings: { tier: "db-custom-2-7680", availabilityType: "REGIONAL", diskSize: 20 } }))!;
+        expect(ha.monthlyUsd).toBeCloseTo(2 * expected, 6);
+        expect(costOf(resource("gcp:sql/databaseInstance:DatabaseInstance", { settings: { tier: "db-f1-micro" } }))!.monthlyUsd).toBeNaN();
+    });
+
+    test("Memorystore by tier and size; internal addresses and unpriced types cost nothing", () => {
+        expect(costOf(resource("gcp:redis/instance:Instance", { memorySizeGb: 2, tier: "STANDARD_HA" }))!.monthlyUsd).toBeCloseTo(2 * 0.064 * 730, 6);
+        expect(costOf(resource("gcp:compute/globalAddress:GlobalAddress", { addressType: "INTERNAL", purpose: "VPC_PEERING" }))).toBeUndefined();
+        expect(costOf(resource("kubernetes:apps/v1:Deployment", {}))).toBeUndefined();
+    });
+});
+
+describe("stack totals", () => {
+    test("dev (k3d) costs nothing; prod is the sum of its cluster, nodes, database, cache and load balancer", async () => {
+        expect(estimateMonthlyCost((await runStack("dev")).resources).totalUsd).toBe(0);
+        const prod = estimateMonthlyCost((await runStack("prod")).resources);
+        expect(prod.lines.map((l) => l.resource).sort()).toEqual(["shop-cache-managed-instance", "shop-cluster", "shop-db-managed-instance", "shop-gateway-address", "shop-nodes"]);
+        expect(prod.totalUsd).toBeCloseTo(prod.lines.reduce((s, l) => s + l.monthlyUsd, 0), 6);
+        expect(prod.totalUsd).toBeGreaterThan(0);
+    });
+});
