@@ -4,10 +4,10 @@
 import type { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { DatabaseConfig, NodeSize } from "../config";
 import { ConfigError } from "../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
+import { generatedPassword } from "./workload";
 
 /**
  * `slipway:database.size` -> Cloud SQL tier. Dedicated-core custom machines (shared-core tiers have
@@ -139,13 +139,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
         this.host = this.instance.privateIpAddress;
         this.connectionName = this.instance.connectionName;
 
-        const password = (user: string) =>
-            new random.RandomPassword(
-                `${name}-${user}-password`,
-                // URL-safe characters: the password also travels inside DATABASE_URL.
-                { length: 32, special: false },
-                { parent: this, additionalSecretOutputs: ["result"] },
-            ).result;
+        const password = (user: string) => generatedPassword(`${name}-${user}-password`, this);
         // ABANDON on users and databases: Postgres refuses to drop a role that owns objects or a
         // database with sessions; removing an entry from config leaves both (and their data) in place.
         const builtInUser = (user: string, pw: pulumi.Output<string>) =>

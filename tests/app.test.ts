@@ -1,9 +1,9 @@
 // The app layer's actual inputs and options: the dev stack end to end under mocks, plus a few
 // single-App runs for the cases the stack file does not happen to contain.
 import type { AppConfig, SlipwayConfig } from "../config";
-import { isPinnedImage, parseConfig, readStackConfig } from "../config";
+import { isPinnedImage, parseConfig } from "../config";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
-import { allStrings, find, findAll, isSecretPath, maybeFind, podSpec, runComponents, runStack, stackConfig } from "./helpers";
+import { allStrings, find, findAll, isSecretPath, maybeFind, parsedStackConfig, podSpec, runComponents, runStack, stackConfig } from "./helpers";
 
 const RETAINED_CLASS = "local-path-retain";
 
@@ -11,8 +11,7 @@ let dev: ProgramRun;
 let cfg: SlipwayConfig;
 
 beforeAll(async () => {
-    const loaded = stackConfig("dev");
-    cfg = readStackConfig("dev", loaded.config, (k) => loaded.secretKeys.includes(k));
+    cfg = parsedStackConfig("dev");
     dev = await runStack("dev");
 });
 

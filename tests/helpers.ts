@@ -89,6 +89,13 @@ export function stackConfig(
     return { config, secretKeys: loaded.secretKeys };
 }
 
+/** The stack file's config as the program parses it (defaults applied). */
+export function parsedStackConfig(stack: string): import("../config").SlipwayConfig {
+    const { readStackConfig } = require("../config") as typeof import("../config");
+    const loaded = stackConfig(stack);
+    return readStackConfig(stack, loaded.config, (k) => loaded.secretKeys.includes(k));
+}
+
 /** Short type names the tests use: "Deployment" matches "kubernetes:apps/v1:Deployment". */
 function typeMatches(r: RecordedResource, type: string): boolean {
     return r.type === type || r.type.endsWith(`:${type}`);

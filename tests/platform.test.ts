@@ -1,16 +1,14 @@
 // The platform under the apps (dev stack): namespace, default deny, the Gateway API and Traefik, and
 // the rule that every Kubernetes object goes through the stack's own provider under a parent.
 import type { SlipwayConfig } from "../config";
-import { readStackConfig } from "../config";
 import type { ProgramRun } from "../scripts/offline";
-import { find, findAll, kubernetesProviderOf, runStack, stackConfig } from "./helpers";
+import { find, findAll, kubernetesProviderOf, parsedStackConfig, runStack } from "./helpers";
 
 let dev: ProgramRun;
 let cfg: SlipwayConfig;
 
 beforeAll(async () => {
-    const loaded = stackConfig("dev");
-    cfg = readStackConfig("dev", loaded.config, (k) => loaded.secretKeys.includes(k));
+    cfg = parsedStackConfig("dev");
     dev = await runStack("dev");
 });
 

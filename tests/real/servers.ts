@@ -283,6 +283,16 @@ function daemon(name: string, cmd: string, args: string[], logFile: string, read
     };
 }
 
+/** Starts a daemon; if it cannot start, its temp dir goes too (the error carries its log). */
+async function startOrCleanUp(d: Daemon, dir: string): Promise<void> {
+    try {
+        await d.start();
+    } catch (e) {
+        removeDir(dir);
+        throw e;
+    }
+}
+
 function safeKill(pid: number, signal: NodeJS.Signals): void {
     try {
         process.kill(pid, signal);
@@ -313,12 +323,7 @@ export async function startPgbouncer(iniText: string, authText: string): Promise
     writeOwned(authFile, authText);
     const bin = fs.existsSync("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
     const d = daemon("PgBouncer", bin, [iniFile], logFile, () => canConnect(port));
-    try {
-        await d.start();
-    } catch (e) {
-        removeDir(dir);
-        throw e;
-    }
+    await startOrCleanUp(d, dir);
     let stopped = false;
     return {
         port,
@@ -368,12 +373,7 @@ export async function startRedis(confText: string, password: string): Promise<Re
         }
     };
     const d = daemon("redis-server", "redis-server", [confFile, "--requirepass", password], logFile, ready);
-    try {
-        await d.start();
-    } catch (e) {
-        removeDir(dir);
-        throw e;
-    }
+    await startOrCleanUp(d, dir);
     let stopped = false;
     return {
         port,
