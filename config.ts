@@ -96,6 +96,26 @@ const existingSchema = z
         kubeconfig: z.string().min(1).optional(),
         /** StorageClass for volumes; defaults to the cluster's default class. */
         storageClass: dnsLabel(63).optional(),
+        gateway: z
+            .object({
+                /**
+                 * Install Traefik and the Gateway API CRDs (they are then Slipway's: `pulumi destroy`
+                 * removes them), or use the Gateway controller a shared cluster already runs.
+                 */
+                install: z.boolean().default(true),
+                /** GatewayClass of the cluster's own controller (when install is false). */
+                className: dnsLabel(63).default("traefik"),
+                /** Namespace its data-plane pods run in; NetworkPolicies admit gateway traffic from it. */
+                namespace: dnsLabel(63).default("traefik"),
+                /** Listener ports the controller serves (Traefik's entryPoints are 8000/8443). */
+                httpPort: port.optional(),
+                httpsPort: port.optional(),
+            })
+            .strict()
+            .refine((g) => !g.install || (g.className === "traefik" && g.namespace === "traefik" && g.httpPort === undefined && g.httpsPort === undefined), {
+                message: "className, namespace and ports describe a controller the cluster already runs; set install: false to use them",
+            })
+            .default({}),
     })
     .strict();
 

@@ -76,5 +76,8 @@ export const databaseAdmin = database
     ? pulumi.secret({ host: database.server.host, port: database.server.port, user: database.server.admin.user, password: database.server.admin.password, sslmode: database.server.sslMode })
     : undefined;
 export const databases = cfg.database?.databases.map((d) => d.name);
+/** The kubeconfig context (and file) of an existing cluster, for `npm run migrate-data`'s kubectl. */
+export const kubeContext = cfg.existing?.context;
+export const kubeconfigPath = cfg.existing?.kubeconfig;
 /** In-cluster Postgres: the Service `npm run migrate-data` port-forwards to (with kubeconfig and namespace). */
 export const databaseService = cfg.database?.mode === "in-cluster" ? database!.server.host : undefined;

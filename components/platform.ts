@@ -52,6 +52,10 @@ export function traefikValues() {
         gateway: { enabled: false },
         gatewayClass: { enabled: true, name: "traefik" },
         deployment: { replicas: 1 },
+        // Pod Security "restricted" (the traefik namespace enforces it) requires a seccomp profile,
+        // which chart 37.0.0 does not set (traefik-helm-chart PR #1618 added it later).
+        podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         podDisruptionBudget: { enabled: false },
         service: { type: "LoadBalancer" },
         ports: {

@@ -58,7 +58,7 @@ export interface Cluster {
 /** Builds the Kubernetes provider from a kubeconfig; the identifier keeps it stable when the kubeconfig rotates. */
 export function kubernetesProvider(
     name: string,
-    args: { kubeconfig?: pulumi.Input<string>; context?: string; clusterIdentifier: string },
+    args: { kubeconfig?: pulumi.Input<string>; context?: string; clusterIdentifier: pulumi.Input<string>; deleteUnreachable?: boolean },
     opts: pulumi.CustomResourceOptions,
 ): k8s.Provider {
     return new k8s.Provider(
@@ -67,6 +67,7 @@ export function kubernetesProvider(
             kubeconfig: args.kubeconfig,
             context: args.context,
             clusterIdentifier: args.clusterIdentifier,
+            deleteUnreachable: args.deleteUnreachable,
             // Refuse to guess a namespace: every object Slipway creates names its own.
             enableServerSideApply: true,
         },

@@ -24,8 +24,13 @@ export const RETAINED_STORAGE_CLASS = "local-path-retain";
 
 /** Resolves the host folder holding the cluster's volumes: `dataDir`, or ~/.slipway/<cluster>/data. */
 export function resolveDataDir(k3d: K3dConfig, clusterName: string, home = os.homedir()): string {
-    const dir = k3d.dataDir ?? path.join("~", ".slipway", clusterName, "data");
+    const dir = dataDirAsWritten(k3d, clusterName);
     return dir.startsWith("~") ? path.join(home, dir.slice(1)) : dir;
+}
+
+/** The data dir as the config says it (`~` unexpanded), so it reads the same for every user. */
+export function dataDirAsWritten(k3d: K3dConfig, clusterName: string): string {
+    return k3d.dataDir ?? path.join("~", ".slipway", clusterName, "data");
 }
 
 /** The k3d `Simple` config (k3d.io/v1alpha5) for this stack; validated against k3d's schema in tests. */
@@ -82,6 +87,9 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
         this.name = args.name;
         this.dataDir = resolveDataDir(args.k3d, args.name);
         const configYaml = JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, this.dataDir), null, 2);
+        // Replacement follows the config as written, not this machine's home directory: the same
+        // stack run by another user or under sudo must not re-create the cluster.
+        const configAsWritten = JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, dataDirAsWritten(args.k3d, args.name)));
 
         const cluster = new command.local.Command(
             `${name}-k3d`,
@@ -100,7 +108,7 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
                 delete: `k3d cluster delete ${args.name}`,
                 // k3d cannot change a running cluster; any config change re-creates it, and the
                 // retained, path-stable volumes bind the same data again.
-                triggers: [configYaml],
+                triggers: [configAsWritten],
                 logging: "stderr",
             },
             { parent: this, deleteBeforeReplace: true },
@@ -120,7 +128,14 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
 
         this.provider = kubernetesProvider(
             `${name}-k8s`,
-            { kubeconfig: this.kubeconfig, clusterIdentifier: `k3d-${args.name}` },
+            {
+                kubeconfig: this.kubeconfig,
+                // A re-created cluster is a new cluster: the provider is replaced with it, so every
+                // Kubernetes resource is created again there (and its retained volumes rebound).
+                clusterIdentifier: pulumi.interpolate`k3d-${args.name}-${cluster.id}`,
+                // The replaced cluster is gone; its objects leave the state instead of failing the update.
+                deleteUnreachable: true,
+            },
             { parent: this },
         );
 

@@ -132,7 +132,15 @@ describe("the k3d cluster in the dev stack", () => {
     test("a config change replaces the cluster, deleting the old one first", () => {
         const cmd = node("k3d");
         expect(cmd.deleteBeforeReplace).toBe(true);
-        expect(cmd.inputs.triggers).toContain(cmd.inputs.stdin);
+        // The trigger is the config as written (data dir with ~), so it changes with the config...
+        expect(JSON.parse(cmd.inputs.triggers[0])).toEqual(k3dClusterConfig(cfg.cluster.name, cfg.cluster.kubernetesVersion, cfg.k3d!, "~/.slipway/shop/data"));
+    });
+
+    test("...and not with the machine: the trigger never holds this user's home directory, the stdin does", () => {
+        const cmd = node("k3d");
+        const home = require("os").homedir();
+        expect(cmd.inputs.stdin).toContain(home);
+        expect(cmd.inputs.triggers.join("")).not.toContain(home);
     });
 
     test("a configured dataDir reaches the command and the volume", async () => {
@@ -157,9 +165,12 @@ describe("the k3d cluster in the dev stack", () => {
         expect(dev.secretOutputs).toContain("kubeconfig");
     });
 
-    test("the provider takes the kubeconfig as a secret and a stable, name-derived identity", () => {
+    test("the provider takes the kubeconfig as a secret; its identity follows the cluster's creation, not the kubeconfig", () => {
         const { resource } = kubernetesProviderOf(dev);
-        expect(resource.inputs.clusterIdentifier).toBe(`k3d-${cfg.cluster.name}`);
+        // A re-created cluster (new Command id) replaces the provider, so every object is created again there.
+        expect(resource.inputs.clusterIdentifier).toBe(`k3d-${cfg.cluster.name}-${node("k3d").name}-id`);
+        // Provider configuration reaches the engine as strings.
+        expect(resource.inputs.deleteUnreachable).toBe("true");
         expect(resource.secretPaths).toContain("kubeconfig");
         expect(resource.inputs.kubeconfig).toBe(dev.outputs.kubeconfig);
         expect(resource.inputs.clusterIdentifier).not.toContain(resource.inputs.kubeconfig);

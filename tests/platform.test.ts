@@ -2,7 +2,7 @@
 // the rule that every Kubernetes object goes through the stack's own provider under a parent.
 import type { SlipwayConfig } from "../config";
 import type { ProgramRun } from "../scripts/offline";
-import { find, findAll, kubernetesProviderOf, parsedStackConfig, runStack } from "./helpers";
+import { find, findAll, kubernetesProviderOf, parsedStackConfig, runStack, stackConfig } from "./helpers";
 
 let dev: ProgramRun;
 let cfg: SlipwayConfig;
@@ -127,5 +127,45 @@ describe("providers and parents", () => {
             // Through the namespace's name output, not a hard-coded string.
             expect(r.dependencies).toContain(ns.urn);
         }
+    });
+});
+
+describe("Traefik's pods under Pod Security restricted", () => {
+    test("the chart values give Traefik the seccomp profile and securityContext restricted demands", () => {
+        const values = find(dev, "kubernetes:helm.sh/v4:Chart", "shop-traefik").inputs.values;
+        expect(values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(Number.isInteger(values.podSecurityContext.runAsUser) && values.podSecurityContext.runAsUser > 0).toBe(true);
+        expect(values.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        // ...and the namespace it lands in enforces exactly that level.
+        expect(find(dev, "Namespace", "shop-traefik-ns").inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    });
+});
+
+describe("an existing cluster with its own Gateway controller", () => {
+    let e2e: ProgramRun;
+    beforeAll(async () => {
+        e2e = await runStack(
+            "e2e",
+            stackConfig("e2e", (v) => (v["slipway:existing"].gateway = { install: false, className: "cilium", namespace: "kube-system" })),
+        );
+    });
+
+    test("installs neither Traefik nor the Gateway API CRDs (a shared cluster's are not Slipway's to own)", () => {
+        expect(findAll(e2e, "kubernetes:helm.sh/v4:Chart")).toEqual([]);
+        expect(findAll(e2e, "kubernetes:yaml/v2:ConfigFile")).toEqual([]);
+        expect(findAll(e2e, "Namespace").map((n) => n.inputs.metadata.name)).toEqual(["shop"]);
+    });
+
+    test("the Gateway uses the cluster's class on ports 80/443 and routed apps admit its namespace", () => {
+        const gateway = find(e2e, "kubernetes:gateway.networking.k8s.io/v1:Gateway", "shop-gateway").inputs.spec;
+        expect(gateway.gatewayClassName).toBe("cilium");
+        expect(gateway.listeners.map((l: any) => l.port)).toEqual([80]);
+        const from = find(e2e, "NetworkPolicy", "web-ingress").inputs.spec.ingress[0].from;
+        expect(from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }]);
+    });
+
+    test("naming another controller while asking Slipway to install Traefik is refused, naming the key", async () => {
+        const bad = stackConfig("e2e", (v) => (v["slipway:existing"].gateway = { install: true, className: "cilium" }));
+        await expect(runStack("e2e", bad)).rejects.toThrow(/slipway:existing\.gateway: .*set install: false/);
     });
 });
