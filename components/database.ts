@@ -9,7 +9,7 @@ import { PostgresBackup } from "./backup";
 import { databaseUrl } from "./connection";
 import type { DatabaseEndpoint, ManagedDatabaseFactory } from "./database-types";
 import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
-import { InClusterPostgres, POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres";
+import { InClusterPostgres, POSTGRES_CLIENT_LABEL, POSTGRES_PORT, postgresMaxConnections } from "./postgres";
 import { commonLabels, NamespacedArgs, selectorLabels } from "./workload";
 
 export interface DatabaseArgs extends NamespacedArgs {
@@ -47,7 +47,8 @@ export class Database extends pulumi.ComponentResource {
         } else {
             const postgres = new InClusterPostgres(
                 `${name}-postgres`,
-                { namespace: args.namespace, provider: args.provider, storageClass: args.storageClass, version: config.version, size: config.size, storageGb: config.storageGb, services, dependsOn: args.dependsOn },
+                { namespace: args.namespace, provider: args.provider, storageClass: args.storageClass, version: config.version, size: config.size, storageGb: config.storageGb, services, dependsOn: args.dependsOn,
+                  maxConnections: postgresMaxConnections(config.pooler ? config.pool : undefined, services.length) },
                 { parent: this },
             );
             this.server = postgres.endpoint;

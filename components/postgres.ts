@@ -45,7 +45,23 @@ export interface InClusterPostgresArgs extends NamespacedArgs {
     readonly storageGb: number;
     /** One database and owning role per service. */
     readonly services: readonly ServiceRole[];
+    /** Server connection limit; see postgresMaxConnections. */
+    readonly maxConnections: number;
 }
+
+/** Connections kept free for the bootstrap and backup Jobs and an admin session. */
+const RESERVED_CONNECTIONS = 10;
+
+/**
+ * max_connections that the pooler can never exhaust: each PgBouncer replica may open
+ * `defaultPoolSize` server connections per database. Never below Postgres' own default of 100.
+ */
+export function postgresMaxConnections(pool: { defaultPoolSize: number; replicas: number } | undefined, databases: number): number {
+    return Math.max(100, pool ? pool.defaultPoolSize * pool.replicas * databases + RESERVED_CONNECTIONS : 0);
+}
+
+/** shared_buffers at a quarter of the container's memory limit (Postgres' 128MB default overflows `small`). */
+export const SHARED_BUFFERS: Record<NodeSize, string> = { small: "64MB", medium: "256MB", large: "1GB" };
 
 export class InClusterPostgres extends pulumi.ComponentResource {
     /** Service DNS name of the server. */
@@ -111,7 +127,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
                             enableServiceLinks: false,
                             // A fast shutdown flushes WAL cleanly; a kill mid-write means crash recovery on start.
                             terminationGracePeriodSeconds: 60,
-                            containers: [postgresContainer(this.image, args.size, superuser.metadata.name)],
+                            containers: [postgresContainer(this.image, args.size, superuser.metadata.name, args.maxConnections)],
                             volumes: [TMP_VOLUME, { name: "run", emptyDir: {} }],
                         },
                     },
@@ -185,21 +201,26 @@ export class InClusterPostgres extends pulumi.ComponentResource {
  */
 export const SYNC_SUPERUSER_PASSWORD = [
     'sock="${PGSOCKET:-/var/run/postgresql}"',
-    "for i in $(seq 1 90); do",
+    // As long as the startup probe allows (crash recovery can take minutes): a failed postStart
+    // hook kills the container, which would restart recovery from the beginning, forever.
+    'for i in $(seq 1 "${SYNC_ATTEMPTS:-300}"); do',
     '  if pg_isready -q -h "$sock" && printf \'%s\\n\' \'\\getenv pw POSTGRES_PASSWORD\' "ALTER ROLE postgres WITH PASSWORD :\'pw\';" |',
     '     psql -q -X -h "$sock" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null; then exit 0; fi',
     "  sleep 2",
     "done",
-    'echo "could not sync the postgres password" >&2; exit 1',
+    // Giving up leaves the server running; the bootstrap Job then reports the password mismatch.
+    'echo "warning: could not sync the postgres password; the bootstrap Job will fail until it is" >&2; exit 0',
 ].join("\n");
 
 /** The postgres container: data under a subdirectory of the volume, pg_isready probes, a slow-start allowance. */
-export function postgresContainer(image: string, size: NodeSize, superuserSecret: pulumi.Input<string>) {
+export function postgresContainer(image: string, size: NodeSize, superuserSecret: pulumi.Input<string>, maxConnections: number) {
     const ready = { exec: { command: ["pg_isready", "-q", "-h", "127.0.0.1", "-p", String(POSTGRES_PORT), "-U", "postgres"] } };
     return {
         name: "postgres",
         image,
         imagePullPolicy: "IfNotPresent",
+        // The image's entrypoint runs `postgres` with these settings on every start.
+        args: ["postgres", "-c", `max_connections=${maxConnections}`, "-c", `shared_buffers=${SHARED_BUFFERS[size]}`],
         ports: [{ name: "postgres", containerPort: POSTGRES_PORT, protocol: "TCP" }],
         env: [
             // A subdirectory, because a volume's root may hold lost+found, which initdb refuses.

@@ -16,9 +16,14 @@ export const GKE_RANGES = {
     services: "10.20.0.0/20",
     /** The control plane's private endpoint (must be a /28). */
     master: "172.16.0.0/28",
+    /**
+     * Private services access (Cloud SQL, Memorystore). Pinned rather than auto-allocated: GCP
+     * could otherwise pick a block that overlaps the subnet ranges above while they are being created.
+     */
+    privateServices: "10.64.0.0/16",
 } as const;
 /** Size of the private services access range that Cloud SQL and Memorystore take their IPs from. */
-export const PRIVATE_SERVICES_PREFIX = 16;
+export const PRIVATE_SERVICES_PREFIX = Number(GKE_RANGES.privateServices.split("/")[1]);
 export const POD_RANGE_NAME = "pods";
 export const SERVICE_RANGE_NAME = "services";
 
@@ -103,7 +108,7 @@ export class GkeNetwork extends pulumi.ComponentResource {
 
         const peeringRange = new compute.GlobalAddress(
             `${name}-private-services`,
-            { name: `${args.clusterName}-private-services`, network: network.id, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: PRIVATE_SERVICES_PREFIX },
+            { name: `${args.clusterName}-private-services`, network: network.id, purpose: "VPC_PEERING", addressType: "INTERNAL", address: GKE_RANGES.privateServices.split("/")[0], prefixLength: PRIVATE_SERVICES_PREFIX },
             childOpts,
         );
         this.privateServicesRangeName = peeringRange.name;

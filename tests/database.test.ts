@@ -245,3 +245,20 @@ describe("outputs", () => {
         expect(dev.outputs.databaseSecrets).toEqual({ shop: "db-shop", billing: "db-billing" });
     });
 });
+
+describe("connection and memory limits", () => {
+    test("max_connections covers every pooler replica's pool for every database, with room for the Jobs", async () => {
+        const { postgresMaxConnections } = await import("../components/postgres");
+        expect(postgresMaxConnections({ defaultPoolSize: 20, replicas: 2 }, 2)).toBe(100); // 90 fits the default
+        expect(postgresMaxConnections({ defaultPoolSize: 20, replicas: 2 }, 3)).toBe(130);
+        expect(postgresMaxConnections(undefined, 5)).toBe(100);
+        const args: string[] = container(find(dev, "StatefulSet", "shop-db-postgres-statefulset"), "postgres").args;
+        expect(args).toEqual(["postgres", "-c", "max_connections=100", "-c", "shared_buffers=64MB"]);
+    });
+
+    test("a bigger pool raises the server's limit in the running stack", async () => {
+        const big = await runStack("dev", stackConfig("dev", (v) => (v["slipway:database"].pool = { defaultPoolSize: 50, replicas: 3 })));
+        const args: string[] = container(find(big, "StatefulSet", "shop-db-postgres-statefulset"), "postgres").args;
+        expect(args).toContain(`max_connections=${50 * 3 * 2 + 10}`);
+    });
+});

@@ -232,7 +232,7 @@ describe("network", () => {
 
     test("private services access: a VPC_PEERING range and the servicenetworking connection using it", () => {
         const range = find(prod, "gcp:compute/globalAddress:GlobalAddress", "shop-network-private-services");
-        expect(range.inputs).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", network: idOf(one(prod, "gcp:compute/network:Network")) });
+        expect(range.inputs).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", address: "10.64.0.0", prefixLength: 16, network: idOf(one(prod, "gcp:compute/network:Network")) });
         const peering = one(prod, "gcp:servicenetworking/connection:Connection");
         expect(peering.inputs).toMatchObject({ service: "servicenetworking.googleapis.com", reservedPeeringRanges: [range.inputs.name] });
     });

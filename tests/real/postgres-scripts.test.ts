@@ -62,6 +62,16 @@ describe("superuser password sync (postStart hook)", () => {
     });
 });
 
+test("with no server to reach it gives up without failing the hook (a failed hook would kill a recovering Postgres)", async () => {
+    const dir = tempDir("nosock");
+    const started = Date.now();
+    const result = await sh(SYNC_SUPERUSER_PASSWORD, { POSTGRES_PASSWORD: "x", PGSOCKET: dir, PGPORT: "1", SYNC_ATTEMPTS: "2" });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("could not sync the postgres password");
+    // It retried (2 attempts, 2 s apart) rather than giving up at once.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3500);
+});
+
 describe("backup script (CronJob)", () => {
     let pg: PostgresServer;
     let dir: string;
