@@ -29,6 +29,8 @@ export interface GatewayRef {
     readonly namespace: pulumi.Input<string>;
     /** Where gateway traffic comes from (for the NetworkPolicy). */
     readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
+    /** Whether routed Services get a GKE HealthCheckPolicy that checks the app's own health path. */
+    readonly healthCheckPolicies: boolean;
 }
 
 export interface AppArgs extends NamespacedArgs {
@@ -243,6 +245,13 @@ export class App extends pulumi.ComponentResource {
             },
             opts,
         );
+        if (args.gateway.healthCheckPolicies) {
+            new k8s.apiextensions.CustomResource(
+                `${name}-healthcheck`,
+                { apiVersion: "networking.gke.io/v1", kind: "HealthCheckPolicy", metadata, spec: gatewayHealthCheck(args.app, service.metadata.name) },
+                opts,
+            );
+        }
     }
 
     // The namespace denies all ingress by default; this admits exactly the app's callers.
@@ -255,6 +264,14 @@ export class App extends pulumi.ComponentResource {
             opts,
         );
     }
+}
+
+/** The load balancer's health check of a routed app: its HTTP health path, else a TCP check, on the serving port. */
+export function gatewayHealthCheck(app: AppConfig, serviceName: pulumi.Input<string>) {
+    const config = app.health.path
+        ? { type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: app.health.path } }
+        : { type: "TCP", tcpHealthCheck: { portSpecification: "USE_SERVING_PORT" } };
+    return { default: { checkIntervalSec: 10, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 3, config }, targetRef: { group: "", kind: "Service", name: serviceName } };
 }
 
 /** Pod labels by which the data layer's NetworkPolicies admit an app (and its migrate Job). */

@@ -155,7 +155,7 @@ export class Platform extends pulumi.ComponentResource {
             { ...childOpts, dependsOn: ready.slice() },
         );
         ready.push(gateway);
-        this.gateway = { name: "slipway", namespace: this.namespace, sources: args.gateway.sources };
+        this.gateway = { name: "slipway", namespace: this.namespace, sources: args.gateway.sources, healthCheckPolicies: args.gateway.healthCheckPolicies };
         this.ready = ready;
         this.registerOutputs({ namespace: this.namespace });
     }

@@ -33,6 +33,12 @@ export interface GatewaySpec {
     /** Where gateway traffic to the pods comes from, for the NetworkPolicy allow. */
     readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
     readonly attachments: GatewayAttachmentsFactory;
+    /**
+     * Whether each routed Service needs a GKE HealthCheckPolicy: Google's load balancer checks
+     * `GET /` by default, not the app's readiness path, and marks e.g. a Django app (400 on `/`
+     * for an unknown Host) unhealthy.
+     */
+    readonly healthCheckPolicies: boolean;
 }
 
 export interface Cluster {
@@ -85,6 +91,7 @@ export const traefikGateway: GatewaySpec = {
     httpPort: 8000,
     httpsPort: 8443,
     installController: true,
+    healthCheckPolicies: false,
     sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": TRAEFIK_NAMESPACE } } }],
     // Local and bring-your-own clusters have no certificate authority Slipway can rely on: a
     // self-signed certificate (kept in state) makes `ingress.tls` work out of the box.

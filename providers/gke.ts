@@ -30,6 +30,7 @@ export const GKE_GATEWAY: Omit<GatewaySpec, "attachments"> = {
     httpPort: 80,
     httpsPort: 443,
     installController: false,
+    healthCheckPolicies: true,
     sources: GOOGLE_LB_SOURCE_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
 };
 

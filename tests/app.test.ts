@@ -328,7 +328,7 @@ describe("a single App (component-level)", () => {
                 namespace: "unit",
                 provider,
                 storageClass: RETAINED_CLASS,
-                gateway: { name: "slipway", namespace: "unit", sources: [] },
+                gateway: { name: "slipway", namespace: "unit", sources: [], healthCheckPolicies: false },
                 clients: [],
                 envFromSecrets: [],
                 secretConfig: (key: string) => pulumi.secret(`value-of-${key}`),

@@ -562,3 +562,27 @@ describe("managed cache wired into the prod stack", () => {
         expect(observed.registered).toEqual([]);
     });
 });
+
+describe("load balancer health checks", () => {
+    test("each routed web app gets a HealthCheckPolicy on its Service checking its own health path", () => {
+        const policy = find(prod, "kubernetes:networking.gke.io/v1:HealthCheckPolicy", "web-healthcheck");
+        expect(policy.inputs.spec.targetRef).toEqual({ group: "", kind: "Service", name: "web" });
+        expect(policy.inputs.spec.default.config).toEqual({ type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: "/readyz" } });
+        expect(policy.inputs.metadata.namespace).toBe("shop");
+        expect(policy.provider).toBe(kubernetesProviderOf(prod).ref);
+        // Only routed apps: billing is a web app without ingress.
+        expect(findAll(prod, "kubernetes:networking.gke.io/v1:HealthCheckPolicy").map((p) => p.name)).toEqual(["web-healthcheck"]);
+    });
+
+    test("an app without an HTTP health path is checked over TCP; Traefik targets get no policy", async () => {
+        const { gatewayHealthCheck } = await import("../components/app");
+        const { parseConfig } = await import("../config");
+        const cfg = parseConfig(
+            { target: "k3d", cluster: { name: "x" }, apps: [{ name: "tcp", kind: "web", image: "nginx:1.27.3", port: 8080, ingress: { host: "a.example.com" } }] },
+            { stack: "t", secretKeys: new Set() },
+        );
+        expect(gatewayHealthCheck(cfg.apps[0], "tcp").default.config).toEqual({ type: "TCP", tcpHealthCheck: { portSpecification: "USE_SERVING_PORT" } });
+        const dev = await runStack("dev");
+        expect(findAll(dev, "kubernetes:networking.gke.io/v1:HealthCheckPolicy")).toEqual([]);
+    });
+});

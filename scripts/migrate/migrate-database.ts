@@ -3,13 +3,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { interruptCleanups } from "./cleanup";
 import type { PgConnection } from "./connection";
 import { dumpArgs, extensionName, extensionRestoreArgs, restoreArgs, runTool, splitToc } from "./dump-restore";
 import { connect, quoteIdent, rowCounts, sequenceStates, withClient } from "./inspect";
 import { compareCounts, compareSequences, extraTables, formatSequenceCheck, formatTableCheck } from "./verify";
-
-/** Sync cleanups (the dump holds the data in clear) run by the CLI when it is interrupted. */
-export const interruptCleanups = new Set<() => void>();
 
 export interface DatabaseResult {
     readonly database: string;
@@ -35,6 +33,7 @@ const num = (n: number) => n.toLocaleString("en-US");
 export async function migrateDatabase(job: DatabaseJob, log: (line: string) => void): Promise<DatabaseResult> {
     const { database } = job;
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-migrate-"));
+    // The dump holds the data in clear: removed also when the CLI is interrupted.
     const removeWorkDir = () => fs.rmSync(workDir, { recursive: true, force: true });
     interruptCleanups.add(removeWorkDir);
     try {
