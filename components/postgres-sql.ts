@@ -54,10 +54,16 @@ export function assertServiceRoles(services: readonly ServiceRole[]): void {
 }
 
 /**
- * A psql script for `psql -v ON_ERROR_STOP=1 -f script.sql`, run as the superuser with each
- * passwordEnvName(user) set. Running it again changes nothing except the passwords' SCRAM salts.
+ * Who runs the script: Postgres' superuser (in-cluster), or a managed service's admin role that has
+ * CREATEROLE and CREATEDB but is no superuser (Cloud SQL's cloudsqlsuperuser members).
  */
-export function bootstrapSql(services: readonly ServiceRole[]): string {
+export type BootstrapRunner = "superuser" | "admin";
+
+/**
+ * A psql script for `psql -v ON_ERROR_STOP=1 -f script.sql`, run with each passwordEnvName(user)
+ * set. Running it again changes nothing except the passwords' SCRAM salts.
+ */
+export function bootstrapSql(services: readonly ServiceRole[], runner: BootstrapRunner = "superuser"): string {
     assertServiceRoles(services);
     const users = [...new Set(services.map((s) => s.user))];
     const lines: string[] = [
@@ -65,10 +71,11 @@ export function bootstrapSql(services: readonly ServiceRole[]): string {
         "-- variables through \\getenv (psql 15+) and never appear in this text.",
         "\\set ON_ERROR_STOP on",
         // The ALTER ROLE below carries the password to the server; keep it out of the server log even
-        // if statement logging is on or a statement fails.
-        "SET log_statement = 'none';",
-        "SET log_min_error_statement = 'panic';",
-        "SET log_min_duration_statement = -1;",
+        // if statement logging is on or a statement fails. Only a superuser may change these settings;
+        // managed services keep statement logging off unless a flag turns it on.
+        ...(runner === "superuser"
+            ? ["SET log_statement = 'none';", "SET log_min_error_statement = 'panic';", "SET log_min_duration_statement = -1;"]
+            : []),
         "SET password_encryption = 'scram-sha-256';",
         "",
         "-- Read and check every password before changing anything, so a missing one changes nothing.",
@@ -93,7 +100,11 @@ export function bootstrapSql(services: readonly ServiceRole[]): string {
             "",
             `-- Role ${user}: created once; its attributes and password re-asserted on every run.`,
             `SELECT 'CREATE ROLE ${ident(user)} LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}) \\gexec`,
-            `ALTER ROLE ${ident(user)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'${passwordVar(user)}';`,
+            // Only a superuser may even restate SUPERUSER, REPLICATION or BYPASSRLS; roles an admin
+            // creates never have them.
+            `ALTER ROLE ${ident(user)} WITH LOGIN ${runner === "superuser" ? "NOSUPERUSER " : ""}NOCREATEDB NOCREATEROLE ${runner === "superuser" ? "NOREPLICATION NOBYPASSRLS " : ""}PASSWORD :'${passwordVar(user)}';`,
+            // A non-superuser may hand a database or schema to a role only as a member of it.
+            ...(runner === "admin" ? [`GRANT ${ident(user)} TO CURRENT_USER;`] : []),
         );
     }
     for (const { database, user } of services) {
