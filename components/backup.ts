@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assertIdentifier } from "./postgres-sql";
-import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT, POSTGRES_UID } from "./postgres";
+import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
 import { commonLabels, NamespacedArgs, resourcesFor, restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "./workload";
 
 /**

@@ -140,29 +140,31 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
         this.connectionName = this.instance.connectionName;
 
         const password = (user: string) => generatedPassword(`${name}-${user}-password`, this);
-        // ABANDON on users and databases: Postgres refuses to drop a role that owns objects or a
+        // Only Slipway's admin is a Cloud SQL user: users made through the API join cloudsqlsuperuser
+        // (CREATEROLE, CREATEDB, access to every database). The service roles are created by the
+        // bootstrap Job as this admin instead, so each is a plain login that owns only its database.
+        // ABANDON on the user and databases: Postgres refuses to drop a role that owns objects or a
         // database with sessions; removing an entry from config leaves both (and their data) in place.
-        const builtInUser = (user: string, pw: pulumi.Output<string>) =>
-            new sql.User(
-                `${name}-user-${user}`,
-                { instance: this.instance.name, name: user, type: "BUILT_IN", password: pw, deletionPolicy: "ABANDON" },
-                { ...childOpts, additionalSecretOutputs: ["password"] },
-            );
-
         const adminPassword = password(CLOUD_SQL_ADMIN_USER);
-        builtInUser(CLOUD_SQL_ADMIN_USER, adminPassword);
+        const admin = new sql.User(
+            `${name}-user-${CLOUD_SQL_ADMIN_USER}`,
+            { instance: this.instance.name, name: CLOUD_SQL_ADMIN_USER, type: "BUILT_IN", password: adminPassword, deletionPolicy: "ABANDON" },
+            { ...childOpts, additionalSecretOutputs: ["password"] },
+        );
 
         const services: Record<string, ServiceDatabase> = {};
+        const ready: pulumi.Resource[] = [this.instance, admin];
         for (const entry of args.database.databases) {
             const user = entry.user ?? entry.name;
-            const servicePassword = password(user);
-            new sql.Database(
+            // Created here so the database shows in the GCP console and plan; the bootstrap Job then
+            // hands it from cloudsqlsuperuser to the service's role and closes it to everyone else.
+            const database = new sql.Database(
                 `${name}-db-${entry.name}`,
                 { instance: this.instance.name, name: entry.name, charset: "UTF8", collation: "en_US.UTF8", deletionPolicy: "ABANDON" },
                 childOpts,
             );
-            builtInUser(user, servicePassword);
-            services[entry.name] = { database: entry.name, user, password: servicePassword };
+            ready.push(database);
+            services[entry.name] = { database: entry.name, user, password: password(user) };
         }
 
         this.endpoint = {
@@ -170,7 +172,8 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
             port: CLOUD_SQL_PORT,
             services,
             sslMode: "require",
-            admin: { user: CLOUD_SQL_ADMIN_USER, password: adminPassword },
+            admin: { user: CLOUD_SQL_ADMIN_USER, password: adminPassword, superuser: false },
+            ready,
         };
         this.registerOutputs({ host: this.host, connectionName: this.connectionName });
     }

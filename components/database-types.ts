@@ -18,8 +18,13 @@ export interface DatabaseEndpoint {
     readonly services: Record<string, ServiceDatabase>;
     /** Whether clients must use TLS (managed services require it). */
     readonly sslMode: "disable" | "require";
-    /** A role that can create databases and dump/restore them (data migration); password is secret. */
-    readonly admin: { readonly user: string; readonly password: pulumi.Output<string> };
+    /**
+     * A role that creates roles and databases (the bootstrap Job) and dumps/restores them (data
+     * migration); password is secret. `superuser` is false for managed services' admin roles.
+     */
+    readonly admin: { readonly user: string; readonly password: pulumi.Output<string>; readonly superuser: boolean };
+    /** What must exist before the bootstrap Job connects (the server, its admin, its databases). */
+    readonly ready: pulumi.Resource[];
 }
 
 /** A target's managed Postgres (Cloud SQL, RDS, DO): creates the server and its databases/users. */

@@ -9,7 +9,9 @@ import { PostgresBackup } from "./backup";
 import { databaseUrl } from "./connection";
 import type { DatabaseEndpoint, ManagedDatabaseFactory } from "./database-types";
 import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
-import { InClusterPostgres, POSTGRES_CLIENT_LABEL, POSTGRES_PORT, postgresMaxConnections } from "./postgres";
+import { DatabaseBootstrap } from "./bootstrap";
+import { InClusterPostgres, postgresMaxConnections } from "./postgres";
+import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres-common";
 import { commonLabels, NamespacedArgs, selectorLabels } from "./workload";
 
 export interface DatabaseArgs extends NamespacedArgs {
@@ -52,7 +54,6 @@ export class Database extends pulumi.ComponentResource {
                 { parent: this },
             );
             this.server = postgres.endpoint;
-            ready.push(postgres.bootstrap);
             if (config.backup.enabled) {
                 new PostgresBackup(
                     `${name}-backup`,
@@ -76,6 +77,14 @@ export class Database extends pulumi.ComponentResource {
             if (!config.pooler) from.push(databaseClients());
             networkPolicy(`${name}-postgres-ingress`, "postgres", POSTGRES_PORT, from, args.namespace, childOpts);
         }
+
+        // Roles and databases for both kinds of server: in-cluster as its superuser, managed as its admin.
+        const bootstrap = new DatabaseBootstrap(
+            `${name}-bootstrap`,
+            { namespace: args.namespace, provider: args.provider, server: this.server, dependsOn: [...(args.dependsOn ?? []), ...this.server.ready] },
+            { parent: this },
+        );
+        ready.push(bootstrap.job);
 
         if (config.pooler) {
             const pooler = new Pgbouncer(

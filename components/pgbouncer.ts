@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "./database-types";
 import { authFileContent, pgbouncerIni } from "./pgbouncer-config";
-import { POSTGRES_CLIENT_LABEL } from "./postgres";
+import { POSTGRES_CLIENT_LABEL } from "./postgres-common";
 import {
     commonLabels,
     contentHash,

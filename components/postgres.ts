@@ -1,15 +1,15 @@
-// In-cluster PostgreSQL (k3d, existing, hetzner): one StatefulSet on a retained volume, one
-// generated password per role kept in the stack's state, and an idempotent bootstrap Job that
-// re-asserts every role's password on every run, so no restart or re-created cluster can leave
-// a role with a password the Secrets no longer hold.
+// In-cluster PostgreSQL (k3d, existing, hetzner): one StatefulSet on a retained volume and one
+// generated password per role kept in the stack's state. The bootstrap Job (bootstrap.ts)
+// re-asserts every role's password on every run, and the server re-applies the superuser's at
+// every start, so no restart or re-created cluster can leave a password the Secrets no longer hold.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeSize } from "../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
-import { bootstrapSql, passwordEnvName, ServiceRole } from "./postgres-sql";
+import { POSTGRES_IMAGES, POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
+import type { ServiceRole } from "./postgres-sql";
 import {
     commonLabels,
-    contentHash,
     generatedPassword,
     NamespacedArgs,
     probes,
@@ -22,20 +22,6 @@ import {
     TMP_VOLUME,
 } from "./workload";
 
-/** Official postgres images pinned per major (Debian bookworm variants). */
-export const POSTGRES_IMAGES: Record<string, string> = {
-    "14": "postgres:14.20-bookworm",
-    "15": "postgres:15.15-bookworm",
-    "16": "postgres:16.11-bookworm",
-    "17": "postgres:17.7-bookworm",
-};
-/** Image the bootstrap Job's psql runs from, whatever the server's major. */
-export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES["17"];
-/** The official image's postgres user and group. */
-export const POSTGRES_UID = 999;
-export const POSTGRES_PORT = 5432;
-/** Label on pods allowed to reach Postgres directly (pooler, bootstrap and backup Jobs). */
-export const POSTGRES_CLIENT_LABEL = "slipway.dev/postgres-client";
 const DATA_MOUNT = "/var/lib/postgresql/data";
 
 export interface InClusterPostgresArgs extends NamespacedArgs {
@@ -69,8 +55,6 @@ export class InClusterPostgres extends pulumi.ComponentResource {
     public readonly endpoint: DatabaseEndpoint;
     /** Secret with the superuser password (key POSTGRES_PASSWORD), for the backup Job. */
     public readonly superuserSecretName: pulumi.Output<string>;
-    /** Completes once every role and database exists with its current password. */
-    public readonly bootstrap: k8s.batch.v1.Job;
     public readonly image: string;
 
     constructor(name: string, args: InClusterPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -91,16 +75,6 @@ export class InClusterPostgres extends pulumi.ComponentResource {
             childOpts,
         );
         this.superuserSecretName = superuser.metadata.name;
-        const roles = new k8s.core.v1.Secret(
-            `${name}-roles`,
-            {
-                metadata: { name: "postgres-roles", namespace: args.namespace, labels },
-                type: "Opaque",
-                stringData: Object.fromEntries(Object.values(services).map((s) => [passwordEnvName(s.user), s.password])),
-            },
-            childOpts,
-        );
-
         const service = new k8s.core.v1.Service(
             `${name}-service`,
             {
@@ -138,58 +112,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
             { ...childOpts, dependsOn: args.dependsOn, retainOnDelete: true },
         );
 
-        const sql = bootstrapSql(args.services);
-        const script = new k8s.core.v1.ConfigMap(
-            `${name}-bootstrap-sql`,
-            // SQL only: passwords reach psql by environment from the roles Secret, never this text.
-            { metadata: { name: `postgres-bootstrap-${contentHash(sql)}`, namespace: args.namespace, labels }, data: { "bootstrap.sql": sql } },
-            childOpts,
-        );
-        // A new name per change of the SQL or of any password re-runs the Job (Jobs are immutable).
-        const runId = pulumi.unsecret(
-            pulumi.all(Object.values(services).map((s) => s.password)).apply((pw) => contentHash(sql, this.image, pw)),
-        );
-        this.bootstrap = new k8s.batch.v1.Job(
-            `${name}-bootstrap`,
-            {
-                metadata: { name: pulumi.interpolate`postgres-bootstrap-${runId}`, namespace: args.namespace, labels: commonLabels(app, "bootstrap") },
-                spec: {
-                    backoffLimit: 6,
-                    activeDeadlineSeconds: 900,
-                    template: {
-                        metadata: { labels: { ...commonLabels("postgres-bootstrap", "bootstrap"), [POSTGRES_CLIENT_LABEL]: "true" } },
-                        spec: {
-                            restartPolicy: "OnFailure",
-                            securityContext: restrictedPodSecurity(POSTGRES_UID),
-                            automountServiceAccountToken: false,
-                            containers: [
-                                {
-                                    name: "bootstrap",
-                                    // The script reads passwords with \getenv (psql 15+); psql 17 serves servers 14-17.
-                                    image: BOOTSTRAP_IMAGE,
-                                    command: ["sh", "-c", `until pg_isready -q; do sleep 2; done; exec psql -v ON_ERROR_STOP=1 -f /bootstrap/bootstrap.sql`],
-                                    env: [
-                                        { name: "PGHOST", value: app },
-                                        { name: "PGPORT", value: String(POSTGRES_PORT) },
-                                        { name: "PGUSER", value: "postgres" },
-                                        { name: "PGDATABASE", value: "postgres" },
-                                        { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: superuser.metadata.name, key: "POSTGRES_PASSWORD" } } },
-                                    ],
-                                    envFrom: [{ secretRef: { name: roles.metadata.name } }],
-                                    resources: resourcesFor("small"),
-                                    securityContext: restrictedContainerSecurity(true),
-                                    volumeMounts: [TMP_MOUNT, { name: "sql", mountPath: "/bootstrap", readOnly: true }],
-                                },
-                            ],
-                            volumes: [TMP_VOLUME, { name: "sql", configMap: { name: script.metadata.name } }],
-                        },
-                    },
-                },
-            },
-            { ...childOpts, dependsOn: [statefulSet] },
-        );
-
-        this.endpoint = { host: this.host, port: POSTGRES_PORT, services, sslMode: "disable", admin: { user: "postgres", password: superuserPassword } };
+        this.endpoint = { host: this.host, port: POSTGRES_PORT, services, sslMode: "disable", admin: { user: "postgres", password: superuserPassword, superuser: true }, ready: [statefulSet] };
         this.registerOutputs({ host: this.host, superuserSecretName: this.superuserSecretName });
     }
 }

@@ -62,7 +62,7 @@ describe("in-cluster Postgres", () => {
     });
 
     test("credentials live only in Secrets (stringData secret), never in ConfigMaps or env literals", () => {
-        for (const name of ["shop-db-postgres-superuser", "shop-db-postgres-roles", "shop-db-pgbouncer-auth", "shop-db-shop-connection", "shop-db-billing-connection", "shop-cache-credentials"]) {
+        for (const name of ["shop-db-postgres-superuser", "shop-db-bootstrap-credentials", "shop-db-pgbouncer-auth", "shop-db-shop-connection", "shop-db-billing-connection", "shop-cache-credentials"]) {
             expect(isSecretPath(find(dev, "Secret", name), "stringData")).toBe(true);
         }
         for (const cm of findAll(dev, "ConfigMap")) {
@@ -75,23 +75,29 @@ describe("in-cluster Postgres", () => {
         }
     });
 
-    test("the roles Secret holds one password per service under the bootstrap's env names", () => {
-        const roles = find(dev, "Secret", "shop-db-postgres-roles");
-        expect(Object.keys(roles.inputs.stringData).sort()).toEqual(["SLIPWAY_PASSWORD_BILLING", "SLIPWAY_PASSWORD_SHOP"]);
+    test("the bootstrap Secret holds the admin's password and one per service under the SQL's env names", () => {
+        const credentials = find(dev, "Secret", "shop-db-bootstrap-credentials");
+        expect(credentials.inputs.metadata.name).toBe("postgres-bootstrap");
+        expect(Object.keys(credentials.inputs.stringData).sort()).toEqual(["PGPASSWORD", "SLIPWAY_PASSWORD_BILLING", "SLIPWAY_PASSWORD_SHOP"]);
+        // The admin here is the superuser, whose password the server also gets.
+        const superuserPassword = find(dev, "Secret", "shop-db-postgres-superuser").inputs.stringData.POSTGRES_PASSWORD;
+        expect(credentials.inputs.stringData.PGPASSWORD).toBe(superuserPassword);
     });
 });
 
 describe("bootstrap Job", () => {
-    const job = () => find(dev, "Job", "shop-db-postgres-bootstrap");
+    const job = () => find(dev, "Job", "shop-db-bootstrap-job");
 
-    test("runs the generated SQL from a ConfigMap with passwords from the roles Secret", () => {
+    test("runs the generated SQL from a ConfigMap with every password from the bootstrap Secret", () => {
         const spec = podSpec(job());
         const c = spec.containers[0];
-        expect(c.envFrom).toEqual([{ secretRef: { name: "postgres-roles" } }]);
-        expect(envValue(c, "PGPASSWORD").valueFrom.secretKeyRef).toEqual({ name: "postgres-superuser", key: "POSTGRES_PASSWORD" });
+        expect(c.envFrom).toEqual([{ secretRef: { name: "postgres-bootstrap" } }]);
+        expect(c.env.find((e: any) => e.name === "PGPASSWORD")).toBeUndefined(); // it comes from envFrom, never a literal
+        expect(envValue(c, "PGUSER").value).toBe("postgres");
         expect(envValue(c, "PGHOST").value).toBe("postgres"); // the Service name, never a pod IP
         expect(c.command.join(" ")).toContain("psql -v ON_ERROR_STOP=1 -f /bootstrap/bootstrap.sql");
-        const sqlMap = find(dev, "ConfigMap", "shop-db-postgres-bootstrap-sql");
+        expect(c.image).toMatch(/^postgres:17\./); // \getenv needs psql 15+, whatever the server's major
+        const sqlMap = find(dev, "ConfigMap", "shop-db-bootstrap-sql");
         expect(spec.volumes.find((v: any) => v.name === "sql").configMap.name).toBe(sqlMap.inputs.metadata.name);
         const sql = sqlMap.inputs.data["bootstrap.sql"];
         expect(sql).toContain("\\getenv slipway_password_shop SLIPWAY_PASSWORD_SHOP");
@@ -108,16 +114,16 @@ describe("bootstrap Job", () => {
     test("gets a new name (so it runs again) when the databases list changes", async () => {
         const more = await runStack("dev", stackConfig("dev", (v) => v["slipway:database"].databases.push({ name: "search" })));
         const before = job().inputs.metadata.name;
-        const after = find(more, "Job", "shop-db-postgres-bootstrap").inputs.metadata.name;
+        const after = find(more, "Job", "shop-db-bootstrap-job").inputs.metadata.name;
         expect(before).toMatch(/^postgres-bootstrap-[0-9a-f]{8}$/);
         expect(after).toMatch(/^postgres-bootstrap-[0-9a-f]{8}$/);
         expect(after).not.toBe(before);
-        expect(find(more, "ConfigMap", "shop-db-postgres-bootstrap-sql").inputs.data["bootstrap.sql"]).toContain("SLIPWAY_PASSWORD_SEARCH");
+        expect(find(more, "ConfigMap", "shop-db-bootstrap-sql").inputs.data["bootstrap.sql"]).toContain("SLIPWAY_PASSWORD_SEARCH");
     });
 
     test("keeps its name when nothing changed (no needless re-run)", async () => {
         const again = await runStack("dev");
-        expect(find(again, "Job", "shop-db-postgres-bootstrap").inputs.metadata.name).toBe(job().inputs.metadata.name);
+        expect(find(again, "Job", "shop-db-bootstrap-job").inputs.metadata.name).toBe(job().inputs.metadata.name);
     });
 });
 
@@ -182,7 +188,7 @@ describe("NetworkPolicies of the data layer", () => {
         expect(policy.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "slipway.dev/postgres-client": "true" } } }], ports: [{ port: 5432, protocol: "TCP" }] }]);
         const labelled = (r: RecordedResource) => (r.inputs.spec.template ?? r.inputs.spec.jobTemplate.spec.template).metadata.labels["slipway.dev/postgres-client"];
         expect(labelled(find(dev, "Deployment", "shop-db-pgbouncer-deployment"))).toBe("true");
-        expect(labelled(find(dev, "Job", "shop-db-postgres-bootstrap"))).toBe("true");
+        expect(labelled(find(dev, "Job", "shop-db-bootstrap-job"))).toBe("true");
         expect(labelled(find(dev, "CronJob", "shop-db-backup-cronjob"))).toBe("true");
         expect(labelled(find(dev, "Deployment", "web-deployment"))).toBeUndefined();
     });

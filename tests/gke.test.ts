@@ -388,21 +388,32 @@ describe("Cloud SQL (database.mode: managed)", () => {
         expect(instance.inputs.settings.insightsConfig.queryInsightsEnabled).toBe(true);
     });
 
-    test("one database and one user per databases entry, plus the admin role, passwords secret", () => {
+    test("one database per databases entry; only Slipway's admin is a Cloud SQL (cloudsqlsuperuser) user", () => {
         const entries = prodFile["slipway:database"].databases as { name: string; user?: string }[];
         expect(findAll(prod, "gcp:sql/database:Database").map((d) => d.inputs.name).sort()).toEqual(entries.map((e) => e.name).sort());
         const users = findAll(prod, "gcp:sql/user:User");
-        expect(users.map((u) => u.inputs.name).sort()).toEqual([...entries.map((e) => e.user ?? e.name), "slipway_admin"].sort());
-        for (const u of users) {
-            expect(u.parent).toBe(instance.parent);
-            expect(u.inputs.type).toBe("BUILT_IN");
-            expect(isSecretPath(u, "password")).toBe(true);
-            expect(u.additionalSecretOutputs).toContain("password");
-            expect(u.inputs.password.length).toBeGreaterThanOrEqual(32);
-        }
+        expect(users.map((u) => u.inputs.name)).toEqual(["slipway_admin"]);
+        const [admin] = users;
+        expect(admin.parent).toBe(instance.parent);
+        expect(admin.inputs.type).toBe("BUILT_IN");
+        expect(isSecretPath(admin, "password")).toBe(true);
+        expect(admin.additionalSecretOutputs).toContain("password");
+        // One generated password for the admin and one per service role.
         const passwords = findAll(prod, "random:index/randomPassword:RandomPassword").filter((p) => p.parent.includes("CloudSqlPostgres"));
-        expect(passwords).toHaveLength(users.length);
+        expect(passwords).toHaveLength(1 + entries.length);
         for (const p of passwords) expect(p.additionalSecretOutputs).toContain("result");
+    });
+
+    test("the service roles come from the bootstrap Job, run as the admin over TLS after the databases exist", () => {
+        const job = find(prod, "Job", "shop-db-bootstrap-job");
+        const env = Object.fromEntries(job.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        expect(env).toMatchObject({ PGHOST: "10.64.0.3", PGUSER: "slipway_admin", PGSSLMODE: "require" });
+        for (const d of findAll(prod, "gcp:sql/database:Database")) expect(job.dependencies).toContain(d.urn);
+        expect(job.dependencies).toContain(one(prod, "gcp:sql/user:User").urn);
+        const sql: string = find(prod, "ConfigMap", "shop-db-bootstrap-sql").inputs.data["bootstrap.sql"];
+        // The non-superuser variant (proved against a real server in tests/real/managed-bootstrap.test.ts).
+        expect(sql).toContain('GRANT "shop" TO CURRENT_USER;');
+        expect(sql).not.toMatch(/NOSUPERUSER|SET log_statement/);
     });
 
     test("the in-cluster Postgres is not deployed; PgBouncer talks TLS to the instance's private IP", async () => {
