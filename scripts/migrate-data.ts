@@ -1,7 +1,7 @@
 // `npm run migrate-data -- --from dev --to prod`: moves every service database from one stack's
 // Postgres to another's (the k3d -> GKE move) and proves every row arrived. See scripts/migrate/.
 import { parseArgs, USAGE, UsageError } from "./migrate/args";
-import { interruptCleanups } from "./migrate/migrate-database";
+import { runInterruptCleanups } from "./migrate/cleanup";
 import { EXIT, migrate } from "./migrate/run";
 
 async function main(): Promise<number> {
@@ -19,7 +19,8 @@ async function main(): Promise<number> {
     }
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.once(signal, () => {
-            interruptCleanups.forEach((cleanup) => cleanup());
+            // Dumps, kubectl children and a relay pod must not outlive the tool.
+            runInterruptCleanups((message) => console.error(`migrate-data: ${message}`));
             console.error(`migrate-data: interrupted (${signal}); a database being restored is left as it was (one transaction)`);
             process.exit(130);
         });

@@ -1,5 +1,6 @@
 // The pure parts of `npm run migrate-data`: argument parsing, URLs, the refusal rule, binary
-// discovery order, the stack-output contract and the comparisons that decide the exit code.
+// discovery order, the stack-output contract (how each stack's database is reached, checked against
+// the real program's outputs), the relay pod and the comparisons that decide the exit code.
 import { parseArgs, UsageError } from "../scripts/migrate/args";
 import { candidateDirs, chooseBinDir, parseToolVersion, serverMajor, type BinaryProbe } from "../scripts/migrate/binaries";
 import { libpqEnv, parsePostgresUrl, redactUrl, sameServer } from "../scripts/migrate/connection";
@@ -7,9 +8,12 @@ import { conninfoDbname, dumpArgs, extensionName, extensionRestoreArgs, restoreA
 import { resolveEndpoint, type ResolverDeps } from "../scripts/migrate/endpoints";
 import { quoteIdent } from "../scripts/migrate/inspect";
 import { decide } from "../scripts/migrate/plan";
+import { kubectlGlobalArgs } from "../scripts/migrate/kubectl";
 import { parseForwardedPort, portForwardArgs } from "../scripts/migrate/port-forward";
+import { describePodProblem, RELAY_PORT, RELAY_UID, relayOverrides, relayPodName, relayRunArgs, socatConnect } from "../scripts/migrate/relay";
 import { parseStackOutputs } from "../scripts/migrate/stack-outputs";
 import { compareCounts, compareSequences, extraTables } from "../scripts/migrate/verify";
+import { parsedStackConfig, runStack, stackConfig } from "./helpers";
 
 const SRC = "postgres://postgres:s3cret@127.0.0.1:5433/postgres";
 const DST = "postgres://postgres:other@127.0.0.1:5434/postgres";
@@ -220,17 +224,12 @@ describe("binary discovery", () => {
 describe("the stack-output contract", () => {
     const admin = { host: "10.1.2.3", port: 5432, user: "postgres", password: "pw", sslmode: "require" };
 
-    test("a managed database is used directly", () => {
-        expect(parseStackOutputs("prod", { databaseAdmin: admin, databases: ["shop", { name: "billing", user: "bill" }] })).toEqual({
+    test("outputs without any cluster: the database is used as exported", () => {
+        expect(parseStackOutputs("ext", { databaseAdmin: admin, databases: ["shop", { name: "billing", user: "bill" }] })).toEqual({
             admin: { ...admin, database: "postgres" },
             databases: ["shop", "billing"],
+            route: { kind: "direct" },
         });
-    });
-
-    test("in-cluster Postgres asks for a port-forward with the stack's kubeconfig and namespace", () => {
-        const outputs = { databaseAdmin: { ...admin, host: "shop-postgres", sslmode: "disable" }, databases: ["shop"], databaseService: "shop-postgres", kubeconfig: "apiVersion: v1", namespace: "shop" };
-        expect(parseStackOutputs("dev", outputs).portForward).toEqual({ kubeconfig: "apiVersion: v1", namespace: "shop", service: "shop-postgres" });
-        expect(() => parseStackOutputs("dev", { ...outputs, namespace: undefined })).toThrow(/stack "dev": namespace output must be a non-empty string when databaseService is exported/);
     });
 
     test.each([
@@ -239,37 +238,149 @@ describe("the stack-output contract", () => {
         [{ databaseAdmin: { ...admin, password: "" }, databases: ["shop"] }, /databaseAdmin.password must be a non-empty string/],
         [{ databaseAdmin: admin, databases: [] }, /databases output must be a non-empty list/],
         [{ databaseAdmin: admin, databases: [{ user: "x" }] }, /entry without a name/],
+        [{ databaseAdmin: admin, databases: ["shop"], kubeconfig: { clusters: [] }, namespace: "ns" }, /kubeconfig output must be a non-empty string/],
     ])("bad outputs are named: %j", (outputs, message) => {
         expect(() => parseStackOutputs("s", outputs)).toThrow(message);
     });
+});
 
-    test("resolving a k3d stack opens a port-forward, connects through it and closes it", async () => {
-        const events: string[] = [];
-        const deps: ResolverDeps = {
-            readStackOutputs: async (stack) => {
-                events.push(`outputs ${stack}`);
-                return { databaseAdmin: { ...admin, host: "pg", sslmode: "disable" }, databases: ["shop"], databaseService: "pg", kubeconfig: "kc", namespace: "ns" };
-            },
-            openPortForward: async (t) => {
-                events.push(`forward ${t.namespace}/${t.service}:${t.remotePort}`);
-                return { host: "127.0.0.1", port: 40123, close: async () => void events.push("closed") };
-            },
-        };
-        const r = await resolveEndpoint({ kind: "stack", stack: "dev" }, deps);
-        expect(r.admin).toMatchObject({ host: "127.0.0.1", port: 40123, user: "postgres", password: "pw" });
-        expect(r.databases).toEqual(["shop"]);
-        expect(r.label).toContain("via port-forward to ns/service/pg");
-        expect(r.label).not.toContain("pw");
-        await r.close();
-        expect(events).toEqual(["outputs dev", "forward ns/pg:5432", "closed"]);
+// The shapes come from the real program (index.ts under mocks), as `pulumi stack output --json`
+// prints them: undefined outputs are absent. Hand-written shapes drifted from index.ts before.
+describe("how each stack's database is reached, from what index.ts really exports", () => {
+    const base = { home: "/home/me", cwd: "/src/slipway" };
+    const asCli = (outputs: Record<string, unknown>) => JSON.parse(JSON.stringify(outputs)) as Record<string, any>;
+    const outputs: Record<string, Record<string, any>> = {};
+
+    beforeAll(async () => {
+        for (const stack of ["dev", "e2e", "prod"]) outputs[stack] = asCli((await runStack(stack)).outputs);
+    }, 120000);
+
+    test("dev (k3d): port-forward to the in-cluster Service with the stack's own kubeconfig", () => {
+        const dev = outputs.dev;
+        const access = parseStackOutputs("dev", dev);
+        expect(typeof dev.kubeconfig).toBe("string");
+        expect(access.route).toEqual({ kind: "service", kube: { kind: "kubeconfig", kubeconfig: dev.kubeconfig }, namespace: dev.namespace, service: dev.databaseService, port: dev.databaseAdmin.port });
+        // The exported host is the Service itself: only the cluster resolves it.
+        expect(access.admin.host).toBe(dev.databaseService);
+        expect(access.route.kind !== "direct" && kubectlGlobalArgs(access.route.kube, "/tmp/k/kubeconfig", base)).toEqual(["--kubeconfig", "/tmp/k/kubeconfig"]);
     });
 
-    test("kubectl port-forward: a random local port on 127.0.0.1, read back from its output", () => {
-        expect(portForwardArgs("/tmp/k/kubeconfig", { kubeconfig: "", namespace: "shop", service: "pg", remotePort: 5432 })).toEqual([
-            "--kubeconfig", "/tmp/k/kubeconfig", "--namespace", "shop", "port-forward", "--address", "127.0.0.1", "service/pg", ":5432",
-        ]);
+    test("e2e (existing cluster): no kubeconfig output, so kubectl uses the stack's context of the user's kubeconfig", () => {
+        const e2e = outputs.e2e;
+        expect(e2e.kubeconfig).toBeUndefined();
+        const context = parsedStackConfig("e2e").existing!.context;
+        const access = parseStackOutputs("e2e", e2e);
+        expect(access.route).toEqual({ kind: "service", kube: { kind: "context", context }, namespace: e2e.namespace, service: e2e.databaseService, port: e2e.databaseAdmin.port });
+        expect(access.route.kind !== "direct" && kubectlGlobalArgs(access.route.kube, undefined, base)).toEqual(["--context", context]);
+    });
+
+    test("e2e with slipway:existing.kubeconfig: that file, '~' expanded and relative paths from the project", async () => {
+        for (const [file, expected] of [
+            ["~/.kube/e2e.yaml", "/home/me/.kube/e2e.yaml"],
+            ["kube/e2e.yaml", "/src/slipway/kube/e2e.yaml"],
+            ["/etc/kube/e2e.yaml", "/etc/kube/e2e.yaml"],
+        ]) {
+            const { config, secretKeys } = stackConfig("e2e", (v) => (v["slipway:existing"] = { ...v["slipway:existing"], kubeconfig: file }));
+            const e2e = asCli((await runStack("e2e", { config, secretKeys })).outputs);
+            const route = parseStackOutputs("e2e", e2e).route;
+            expect(route.kind !== "direct" && kubectlGlobalArgs(route.kube, undefined, base)).toEqual(["--context", e2e.kubeContext, "--kubeconfig", expected]);
+        }
+    }, 60000);
+
+    test("e2e outputs from a Slipway that did not export kubeContext fail, saying what is missing", () => {
+        const { kubeContext, ...old } = outputs.e2e;
+        expect(kubeContext).toBeDefined();
+        expect(() => parseStackOutputs("e2e", old)).toThrow(/stack "e2e": databaseService is exported but neither kubeconfig nor kubeContext is.*--from-url/);
+    });
+
+    test("prod (GKE + Cloud SQL): a relay pod in the namespace to the private IP, TLS still required", () => {
+        const prod = outputs.prod;
+        expect(prod.databaseService).toBeUndefined();
+        const access = parseStackOutputs("prod", prod);
+        expect(access.route).toEqual({ kind: "relay", kube: { kind: "kubeconfig", kubeconfig: prod.kubeconfig }, namespace: prod.namespace, host: prod.databaseAdmin.host, port: prod.databaseAdmin.port });
+        expect(access.route.kind === "relay" && access.route.host).toMatch(/^10\.\d+\.\d+\.\d+$/);
+        expect(access.admin).toMatchObject({ user: prod.databaseAdmin.user, sslmode: "require" });
+        const { namespace, ...noNamespace } = prod;
+        expect(namespace).toBeDefined();
+        expect(() => parseStackOutputs("prod", noNamespace)).toThrow(/stack "prod": namespace output is missing/);
+    });
+
+    test("resolving: only host and port change; the tunnel closes with the endpoint", async () => {
+        for (const stack of ["dev", "e2e", "prod"]) {
+            const events: string[] = [];
+            const deps: ResolverDeps = {
+                readStackOutputs: async (s) => outputs[s],
+                openTunnel: async (route) => {
+                    events.push(`open ${route.kind}`);
+                    return { host: "127.0.0.1", port: 40123, via: `via ${route.kind}`, close: async () => void events.push("closed") };
+                },
+            };
+            const exported = outputs[stack].databaseAdmin;
+            const r = await resolveEndpoint({ kind: "stack", stack }, deps);
+            expect(r.admin).toEqual({ host: "127.0.0.1", port: 40123, user: exported.user, password: exported.password, sslmode: exported.sslmode, database: "postgres" });
+            expect(r.databases).toEqual(outputs[stack].databases);
+            expect(r.label).toBe(`stack ${stack}: ${exported.user}@127.0.0.1:40123 (sslmode=${exported.sslmode}) via ${stack === "prod" ? "relay" : "service"}`);
+            expect(r.label).not.toContain(exported.password);
+            await r.close();
+            expect(events).toEqual([`open ${stack === "prod" ? "relay" : "service"}`, "closed"]);
+        }
+    });
+});
+
+describe("kubectl: port-forward and the relay pod", () => {
+    test("port-forward: a random local port on 127.0.0.1, read back from its output", () => {
+        expect(portForwardArgs("service/pg", 5432)).toEqual(["port-forward", "--address", "127.0.0.1", "service/pg", ":5432"]);
         expect(parseForwardedPort("Forwarding from 127.0.0.1:43215 -> 5432\n")).toBe(43215);
         expect(parseForwardedPort("error: unable to forward")).toBeUndefined();
+    });
+
+    test("the relay pod meets Pod Security 'restricted', is pinned, sized, labelled and forwards to the target", () => {
+        const o = relayOverrides({ host: "10.64.0.3", port: 5432 });
+        const [c] = o.spec.containers;
+        expect(o.spec.containers).toHaveLength(1);
+        expect(o.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: RELAY_UID, runAsGroup: RELAY_UID, seccompProfile: { type: "RuntimeDefault" } });
+        expect(RELAY_UID).toBeGreaterThan(0);
+        expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+        expect(o.spec.automountServiceAccountToken).toBe(false);
+        expect(o.spec.restartPolicy).toBe("Never");
+        expect(o.spec.activeDeadlineSeconds).toBeGreaterThan(3600);
+        expect(c.image).toMatch(/^[\w.-]+\/[\w.-]+\/[\w.-]+:\d+(\.\d+)+$/);
+        expect(c.resources).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { memory: expect.any(String) } });
+        expect(o.metadata.labels).toMatchObject({ "app.kubernetes.io/name": "slipway-migrate-relay", "app.kubernetes.io/part-of": "slipway" });
+        expect(c.args).toEqual([`TCP-LISTEN:${RELAY_PORT},fork,reuseaddr`, "TCP:10.64.0.3:5432"]);
+        expect(c.startupProbe.tcpSocket.port).toBe(RELAY_PORT);
+    });
+
+    test("kubectl run creates the pod from the overrides and returns at once", () => {
+        const args = relayRunArgs("slipway-migrate-relay-abc123", { host: "10.64.0.3", port: 5432 }, "mirror.example/socat:1.8.0.3");
+        expect(args.slice(0, 4)).toEqual(["run", "slipway-migrate-relay-abc123", "--image=mirror.example/socat:1.8.0.3", "--restart=Never"]);
+        expect(JSON.parse(args[4].replace(/^--overrides=/, ""))).toEqual(relayOverrides({ host: "10.64.0.3", port: 5432 }, "mirror.example/socat:1.8.0.3"));
+        expect(args.some((a) => a === "-i" || a === "--attach" || a === "--rm")).toBe(false);
+        expect(relayPodName()).toMatch(/^slipway-migrate-relay-[0-9a-f]{6}$/);
+        expect(relayPodName()).not.toBe(relayPodName());
+    });
+
+    test("socat's target: IPv4, IPv6 in brackets, host names; anything socat would parse as options is refused", () => {
+        expect(socatConnect({ host: "10.64.0.3", port: 5432 })).toBe("TCP:10.64.0.3:5432");
+        expect(socatConnect({ host: "fd00::3", port: 6432 })).toBe("TCP:[fd00::3]:6432");
+        expect(socatConnect({ host: "db.internal.example", port: 5432 })).toBe("TCP:db.internal.example:5432");
+        expect(() => socatConnect({ host: "10.0.0.1,fork", port: 5432 })).toThrow(/not a host name or IP address/);
+        expect(() => socatConnect({ host: "h:1", port: 5432 })).toThrow(/not a host name/);
+        expect(() => socatConnect({ host: "h", port: 0 })).toThrow(/not a port number/);
+    });
+
+    test("why a relay pod is not ready is read from its status", () => {
+        const pulling = {
+            status: {
+                phase: "Pending",
+                containerStatuses: [{ name: "relay", state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "docker.io/alpine/socat:1.8.0.3"' } } }],
+            },
+        };
+        expect(describePodProblem(pulling)).toBe('container relay: ImagePullBackOff: Back-off pulling image "docker.io/alpine/socat:1.8.0.3"');
+        const unschedulable = { status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available: 3 Insufficient memory." }] } };
+        expect(describePodProblem(unschedulable)).toBe("not scheduled: Unschedulable 0/3 nodes are available: 3 Insufficient memory.");
+        expect(describePodProblem({ status: { phase: "Failed", containerStatuses: [{ name: "relay", state: { terminated: { exitCode: 1, reason: "Error" } } }] } })).toBe("container relay exited 1 (Error)");
+        expect(describePodProblem({ status: { phase: "Running", containerStatuses: [{ name: "relay", state: { running: {} } }] } })).toBeUndefined();
     });
 });
 

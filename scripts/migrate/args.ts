@@ -1,4 +1,5 @@
 // Command-line contract of `npm run migrate-data`. Pure: argv and env in, options or a UsageError out.
+import { RELAY_IMAGE } from "./relay";
 
 /** Where one side of the move is read from: a Pulumi stack's outputs, or an explicit superuser URL. */
 export type EndpointSpec = { readonly kind: "stack"; readonly stack: string } | { readonly kind: "url"; readonly url: string };
@@ -28,17 +29,26 @@ export const USAGE = `Usage: npm run migrate-data -- (--from <stack> | --from-ur
 Copies every database of the source to the target with pg_dump/pg_restore, then compares exact row
 counts per table and sequence values. Stop the apps writing to the source first.
 
-  --from <stack>       source Pulumi stack (reads its databaseAdmin/databases outputs; a k3d stack
-                       is reached through kubectl port-forward to its databaseService)
-  --to <stack>         target Pulumi stack
+  --from <stack>       source Pulumi stack; its databaseAdmin/databases outputs say what to copy, and
+                       its cluster outputs how to reach it (needs kubectl, and for GKE the
+                       gke-gcloud-auth-plugin its kubeconfig names):
+                         in-cluster Postgres (k3d, existing)  kubectl port-forward to databaseService
+                         private database (Cloud SQL on GKE)  a relay pod (socat) in the stack's
+                                                              namespace, deleted afterwards, and
+                                                              kubectl port-forward to it
+                       kubectl uses the stack's kubeconfig output, else the kubeContext (and
+                       kubeconfigPath) of an existing cluster in your own kubeconfig
+  --to <stack>         target Pulumi stack, reached the same way
   --from-url <url>     source superuser URL, postgres://user:password@host:port/postgres?sslmode=...
   --to-url <url>       target superuser URL (env SLIPWAY_FROM_URL / SLIPWAY_TO_URL keep passwords off argv)
   --databases a,b      only these databases
   --force              overwrite target databases that already contain tables
-  --dry-run            print what would happen, change nothing
+  --dry-run            print what would happen; no database is changed (port-forwards and a relay pod
+                       are still opened, to read both ends)
   --help               this text
 
-Environment: PG_BIN (folder holding pg_dump/pg_restore), KUBECTL, PULUMI (binaries to use).
+Environment: PG_BIN (folder holding pg_dump/pg_restore), KUBECTL, PULUMI (binaries to use),
+SLIPWAY_RELAY_IMAGE (relay image, default ${RELAY_IMAGE}, e.g. a mirror in your registry).
 Exit codes: 0 migrated and verified, 1 failed, 2 usage error, 3 refused (non-empty target), 4 verification mismatch.`;
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;

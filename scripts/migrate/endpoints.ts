@@ -1,12 +1,16 @@
 // Turns --from/--to into a live admin connection. Pluggable: a URL is used as given; a stack is
-// read through the Pulumi CLI and, for in-cluster Postgres, reached through a port-forward.
+// read through the Pulumi CLI and reached the way its outputs say (stack-outputs.ts databaseRoute):
+// directly, by port-forward to its in-cluster Postgres, or through a relay pod to a private address.
 import { execFile } from "child_process";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import type { EndpointSpec } from "./args";
 import { describeConnection, parsePostgresUrl, type PgConnection } from "./connection";
-import { openPortForward, type PortForward, type PortForwardTarget } from "./port-forward";
-import { parseStackOutputs } from "./stack-outputs";
+import { openKubectl } from "./kubectl";
+import { openPortForward, type PortForward } from "./port-forward";
+import { openRelay } from "./relay";
+import { parseStackOutputs, type DatabaseRoute } from "./stack-outputs";
 
 export interface ResolvedEndpoint {
     /** How the endpoint is named in progress lines (no secrets). */
@@ -14,13 +18,20 @@ export interface ResolvedEndpoint {
     readonly admin: PgConnection;
     /** Databases the stack declares; undefined for a bare URL. */
     readonly databases?: readonly string[];
-    /** Ends whatever the resolution opened (port-forward). */
+    /** Ends whatever the resolution opened (port-forward, relay pod). */
     close(): Promise<void>;
+}
+
+export type ClusterRoute = Exclude<DatabaseRoute, { kind: "direct" }>;
+
+/** A local port leading to the database, and how (for the label). */
+export interface Tunnel extends PortForward {
+    readonly via: string;
 }
 
 export interface ResolverDeps {
     readStackOutputs(stack: string): Promise<unknown>;
-    openPortForward(target: PortForwardTarget): Promise<PortForward>;
+    openTunnel(route: ClusterRoute): Promise<Tunnel>;
 }
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -40,7 +51,37 @@ async function pulumiStackOutputs(stack: string): Promise<unknown> {
     }
 }
 
-export const defaultDeps: ResolverDeps = { readStackOutputs: pulumiStackOutputs, openPortForward: (t) => openPortForward(t) };
+/** Opens the port-forward (and relay pod) a route needs; everything it started ends with close(). */
+export async function openTunnel(route: ClusterRoute): Promise<Tunnel> {
+    // Relative kubeconfig paths mean what they meant to `pulumi up`, which runs in the project.
+    const kubectl = openKubectl(route.kube, route.namespace, { home: os.homedir(), cwd: PROJECT_DIR });
+    try {
+        const { forward, via } =
+            route.kind === "service"
+                ? { forward: await openPortForward(kubectl, `service/${route.service}`, route.port), via: `via port-forward to ${route.namespace}/service/${route.service}` }
+                : await openRelay(kubectl, route, { image: process.env.SLIPWAY_RELAY_IMAGE || undefined }).then((relay) => ({
+                      forward: relay,
+                      via: `via relay pod ${route.namespace}/${relay.pod} to ${route.host}:${route.port}`,
+                  }));
+        return {
+            host: forward.host,
+            port: forward.port,
+            via,
+            close: async () => {
+                try {
+                    await forward.close();
+                } finally {
+                    await kubectl.close();
+                }
+            },
+        };
+    } catch (e) {
+        await kubectl.close();
+        throw e;
+    }
+}
+
+export const defaultDeps: ResolverDeps = { readStackOutputs: pulumiStackOutputs, openTunnel };
 
 export async function resolveEndpoint(spec: EndpointSpec, deps: ResolverDeps = defaultDeps): Promise<ResolvedEndpoint> {
     if (spec.kind === "url") {
@@ -48,16 +89,16 @@ export async function resolveEndpoint(spec: EndpointSpec, deps: ResolverDeps = d
         return { label: describeConnection(admin), admin, close: async () => undefined };
     }
     const access = parseStackOutputs(spec.stack, await deps.readStackOutputs(spec.stack));
-    if (access.portForward === undefined) {
+    if (access.route.kind === "direct") {
         return { label: `stack ${spec.stack}: ${describeConnection(access.admin)}`, admin: access.admin, databases: access.databases, close: async () => undefined };
     }
-    const { kubeconfig, namespace, service } = access.portForward;
-    const forward = await deps.openPortForward({ kubeconfig, namespace, service, remotePort: access.admin.port });
-    const admin = { ...access.admin, host: forward.host, port: forward.port };
+    const tunnel = await deps.openTunnel(access.route);
+    // Only host and port change: user, password and sslmode go through the tunnel untouched.
+    const admin = { ...access.admin, host: tunnel.host, port: tunnel.port };
     return {
-        label: `stack ${spec.stack}: ${describeConnection(admin)} via port-forward to ${namespace}/service/${service}`,
+        label: `stack ${spec.stack}: ${describeConnection(admin)} ${tunnel.via}`,
         admin,
         databases: access.databases,
-        close: () => forward.close(),
+        close: () => tunnel.close(),
     };
 }

@@ -81,6 +81,7 @@ export async function migrate(opts: MigrateOptions, log: (line: string) => void,
         log("verified: every table's row count and every sequence match.");
         return EXIT.ok;
     } finally {
-        for (const e of opened.reverse()) await e.close().catch(() => undefined);
+        // A relay pod that could not be deleted is worth telling: it says how to delete it by hand.
+        for (const e of opened.reverse()) await e.close().catch((err: Error) => log(`warning: ${err.message}`));
     }
 }

@@ -1,17 +1,34 @@
 // The contract between a Slipway stack and this tool: what `pulumi stack output --json --show-secrets`
-// must contain. index.ts exports these (databaseAdmin as a secret):
-//   databaseAdmin    { host, port, user, password, sslmode }  an administrative login
+// holds, and from it how the laptop reaches the stack's Postgres. index.ts exports:
+//   databaseAdmin    { host, port, user, password, sslmode }  an administrative login (secret)
 //   databases        ["shop", ...] (or [{ name, user }])      the per-service databases
-//   databaseService  Service name of in-cluster Postgres       present => reach it by port-forward
-//   kubeconfig, namespace                                      where that Service lives
+//   databaseService  Service name of in-cluster Postgres       k3d, existing clusters
+//   kubeconfig       the cluster's own kubeconfig (secret)     k3d, GKE
+//   kubeContext, kubeconfigPath                               existing clusters: the user's kubeconfig
+//   namespace        where the Service or the relay pod lives
 import { SSL_MODES, type PgConnection, type SslMode } from "./connection";
 
+/** How kubectl reaches the stack's cluster. */
+export type KubeAccess =
+    /** The stack's kubeconfig text, written to a private temp file for kubectl. */
+    | { readonly kind: "kubeconfig"; readonly kubeconfig: string }
+    /** A context of the user's own kubeconfig ($KUBECONFIG or ~/.kube/config unless a file is named). */
+    | { readonly kind: "context"; readonly context: string; readonly kubeconfigPath?: string };
+
+/** How the laptop reaches the database server the stack exported. */
+export type DatabaseRoute =
+    /** Reachable as exported (outputs without any cluster). */
+    | { readonly kind: "direct" }
+    /** In-cluster Postgres: `kubectl port-forward service/<service> :<port>`. */
+    | { readonly kind: "service"; readonly kube: KubeAccess; readonly namespace: string; readonly service: string; readonly port: number }
+    /** A private address only the cluster reaches (Cloud SQL): a short-lived relay pod forwards to host:port. */
+    | { readonly kind: "relay"; readonly kube: KubeAccess; readonly namespace: string; readonly host: string; readonly port: number };
+
 export interface StackDatabaseAccess {
-    /** The admin login as exported; host/port are in-cluster ones when `portForward` is set. */
+    /** The admin login as exported; host/port are the cluster's view unless the route is direct. */
     readonly admin: PgConnection;
     readonly databases: string[];
-    /** Set when the server is only reachable inside the cluster (k3d, in-cluster Postgres). */
-    readonly portForward?: { readonly kubeconfig: string; readonly namespace: string; readonly service: string };
+    readonly route: DatabaseRoute;
 }
 
 /** Validates the outputs of `stack`; every problem names the output so the user knows what to export. */
@@ -46,10 +63,38 @@ export function parseStackOutputs(stack: string, outputs: unknown): StackDatabas
         const name = typeof d === "string" ? d : (d as { name?: unknown } | null)?.name;
         return typeof name === "string" && name !== "" ? name : fail(`databases holds an entry without a name: ${JSON.stringify(d)}`);
     });
-    if (o.databaseService === undefined) return { admin, databases };
-    const forward = { kubeconfig: o.kubeconfig, namespace: o.namespace, service: o.databaseService };
-    for (const [key, v] of Object.entries({ kubeconfig: forward.kubeconfig, namespace: forward.namespace, databaseService: forward.service })) {
-        if (typeof v !== "string" || v === "") fail(`${key} output must be a non-empty string when databaseService is exported`);
+    return { admin, databases, route: databaseRoute(o, admin, fail) };
+}
+
+/** Optional string output: absent (undefined/null) or a non-empty string. */
+function optionalString(o: Record<string, unknown>, key: string, fail: (what: string) => never): string | undefined {
+    const v = o[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "string" || v === "") return fail(`${key} output must be a non-empty string when present`);
+    return v;
+}
+
+/**
+ * The route follows the outputs alone: a databaseService means in-cluster Postgres (port-forward to
+ * it); otherwise a stack with a cluster keeps its database on a private network the cluster reaches
+ * (relay pod); a stack with no cluster outputs is reached directly.
+ */
+export function databaseRoute(o: Record<string, unknown>, admin: PgConnection, fail: (what: string) => never): DatabaseRoute {
+    const kubeconfig = optionalString(o, "kubeconfig", fail);
+    const context = optionalString(o, "kubeContext", fail);
+    const kubeconfigPath = optionalString(o, "kubeconfigPath", fail);
+    const service = optionalString(o, "databaseService", fail);
+    // The stack's own kubeconfig names its own cluster; a context only means something in the user's file.
+    const kube: KubeAccess | undefined =
+        kubeconfig !== undefined ? { kind: "kubeconfig", kubeconfig } : context !== undefined ? { kind: "context", context, ...(kubeconfigPath ? { kubeconfigPath } : {}) } : undefined;
+    if (service === undefined && kube === undefined) return { kind: "direct" };
+    if (kube === undefined) {
+        return fail(
+            "databaseService is exported but neither kubeconfig nor kubeContext is, so kubectl cannot reach the cluster; " +
+                "deploy a Slipway version that exports kubeContext, or pass --from-url/--to-url",
+        );
     }
-    return { admin, databases, portForward: forward as { kubeconfig: string; namespace: string; service: string } };
+    const namespace = optionalString(o, "namespace", fail) ?? fail(`namespace output is missing; kubectl needs it to reach ${service !== undefined ? `service ${service}` : "the database"}`);
+    if (service !== undefined) return { kind: "service", kube, namespace, service, port: admin.port };
+    return { kind: "relay", kube, namespace, host: admin.host, port: admin.port };
 }
