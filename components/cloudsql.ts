@@ -1,12 +1,12 @@
 // Cloud SQL for PostgreSQL (`database.mode: managed` on GKE): private IP only, TLS required,
 // backups with point-in-time recovery, deletion protection in GCP and in Pulumi. It yields the same
 // DatabaseEndpoint as in-cluster Postgres, so PgBouncer and the apps never know which one runs.
-import type { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig, NodeSize } from "../config";
 import { ConfigError } from "../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
+import type { PrivateServiceArgs } from "./gcp-private-service";
 import { generatedPassword } from "./workload";
 
 /**
@@ -99,16 +99,8 @@ export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<strin
     };
 }
 
-export interface CloudSqlPostgresArgs {
+export interface CloudSqlPostgresArgs extends PrivateServiceArgs {
     readonly database: DatabaseConfig;
-    readonly region: string;
-    /** The VPC (id) the instance gets its private IP in. */
-    readonly network: pulumi.Input<string>;
-    /** The private services access range to allocate from. */
-    readonly allocatedIpRange: pulumi.Input<string>;
-    readonly provider: GcpProvider;
-    /** The servicenetworking peering and the sqladmin API. */
-    readonly dependsOn: pulumi.Resource[];
 }
 
 export class CloudSqlPostgres extends pulumi.ComponentResource {
@@ -131,7 +123,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
                 databaseVersion: `POSTGRES_${args.database.version}`,
                 region: args.region,
                 deletionProtection: true,
-                settings: cloudSqlSettings(args.database, args.network, args.allocatedIpRange),
+                settings: cloudSqlSettings(args.database, args.network, args.privateRange),
             },
             // protect: removing it from the program fails the update instead of dropping the data.
             { ...childOpts, protect: true, dependsOn: args.dependsOn },

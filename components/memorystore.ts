@@ -1,11 +1,11 @@
 // Memorystore for Redis (`slipway:cache.mode: managed` on GKE): a replicated instance on a private
 // IP in the stack's VPC, AUTH on, TLS in transit. Yields host, port, password (secret) and the CA,
 // the managed counterpart of the in-cluster Redis.
-import type { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import * as redis from "@pulumi/gcp/redis";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../config";
 import type { CacheEndpoint } from "./cache-types";
+import type { PrivateServiceArgs } from "./gcp-private-service";
 
 /** `slipway:cache.version` -> Memorystore version. */
 export const MEMORYSTORE_VERSIONS: Record<CacheConfig["version"], string> = { "7": "REDIS_7_2" };
@@ -15,16 +15,8 @@ export function memorySizeGb(memoryMb: number): number {
     return Math.max(1, Math.ceil(memoryMb / 1024));
 }
 
-export interface MemorystoreRedisArgs {
+export interface MemorystoreRedisArgs extends PrivateServiceArgs {
     readonly cache: CacheConfig;
-    readonly region: string;
-    /** The VPC (id) allowed to reach the instance. */
-    readonly network: pulumi.Input<string>;
-    /** The private services access range the instance takes its IPs from. */
-    readonly reservedIpRange: pulumi.Input<string>;
-    readonly provider: GcpProvider;
-    /** The servicenetworking peering and the redis API. */
-    readonly dependsOn: pulumi.Resource[];
 }
 
 export class MemorystoreRedis extends pulumi.ComponentResource {
@@ -44,7 +36,7 @@ export class MemorystoreRedis extends pulumi.ComponentResource {
                 authorizedNetwork: args.network,
                 // Same peering as Cloud SQL: one private range, no public address.
                 connectMode: "PRIVATE_SERVICE_ACCESS",
-                reservedIpRange: args.reservedIpRange,
+                reservedIpRange: args.privateRange,
                 authEnabled: true,
                 transitEncryptionMode: "SERVER_AUTHENTICATION",
                 // As in-cluster: sessions and queues fail loudly at maxmemory rather than vanish.

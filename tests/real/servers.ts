@@ -283,6 +283,23 @@ function daemon(name: string, cmd: string, args: string[], logFile: string, read
     };
 }
 
+/** restart (SIGTERM, then start again on the same port and data) and an idempotent stop that removes the dir. */
+function lifecycle(d: Daemon, dir: string): { restart(): Promise<void>; stop(): Promise<void> } {
+    let stopped = false;
+    return {
+        async restart() {
+            await d.stop("SIGTERM");
+            await d.start();
+        },
+        async stop() {
+            if (stopped) return;
+            stopped = true;
+            await d.stop("SIGTERM");
+            removeDir(dir);
+        },
+    };
+}
+
 /** Starts a daemon; if it cannot start, its temp dir goes too (the error carries its log). */
 async function startOrCleanUp(d: Daemon, dir: string): Promise<void> {
     try {
@@ -324,7 +341,6 @@ export async function startPgbouncer(iniText: string, authText: string): Promise
     const bin = fs.existsSync("/usr/sbin/pgbouncer") ? "/usr/sbin/pgbouncer" : "pgbouncer";
     const d = daemon("PgBouncer", bin, [iniFile], logFile, () => canConnect(port));
     await startOrCleanUp(d, dir);
-    let stopped = false;
     return {
         port,
         host: HOST,
@@ -335,17 +351,8 @@ export async function startPgbouncer(iniText: string, authText: string): Promise
             d.signal("SIGHUP");
             await sleep(300);
         },
-        async restart() {
-            // SIGTERM is PgBouncer's immediate shutdown; SIGINT would wait for clients to leave.
-            await d.stop("SIGTERM");
-            await d.start();
-        },
-        async stop() {
-            if (stopped) return;
-            stopped = true;
-            await d.stop("SIGTERM");
-            removeDir(dir);
-        },
+        // SIGTERM is PgBouncer's immediate shutdown; SIGINT would wait for clients to leave.
+        ...lifecycle(d, dir),
     };
 }
 
@@ -374,27 +381,17 @@ export async function startRedis(confText: string, password: string): Promise<Re
     };
     const d = daemon("redis-server", "redis-server", [confFile, "--requirepass", password], logFile, ready);
     await startOrCleanUp(d, dir);
-    let stopped = false;
     return {
         port,
         host: HOST,
         dataDir,
         log: d.log,
         pid: d.pid,
-        async restart() {
-            await d.stop("SIGTERM");
-            await d.start();
-        },
         async crashAndRestart() {
             await d.stop("SIGKILL");
             await d.start();
         },
-        async stop() {
-            if (stopped) return;
-            stopped = true;
-            await d.stop("SIGTERM");
-            removeDir(dir);
-        },
+        ...lifecycle(d, dir),
     };
 }
 
