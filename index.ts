@@ -21,7 +21,8 @@ const platform = new Platform(cfg.cluster.name, {
     kubernetesVersion: cfg.cluster.kubernetesVersion,
     gateway: cluster.gateway,
     installGatewayApiCrds: cluster.gateway.installController,
-    tlsHosts: cfg.apps.flatMap((a) => (a.ingress?.tls ? [a.ingress.host] : [])),
+    // One certificate per host, however many apps route paths of it.
+    tlsHosts: [...new Set(cfg.apps.flatMap((a) => (a.ingress?.tls ? [a.ingress.host] : [])))],
     dependsOn: cluster.ready,
 });
 

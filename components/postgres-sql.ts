@@ -54,6 +54,19 @@ export function assertServiceRoles(services: readonly ServiceRole[]): void {
 }
 
 /**
+ * A service role that belongs to a group (on Cloud SQL: a user made through the API sits in
+ * cloudsqlsuperuser and can reach every database) must not pass as isolated: stop with the fix.
+ */
+function refuseGroupMember(user: string): string[] {
+    return [
+        `SELECT EXISTS (SELECT FROM pg_auth_members WHERE member = ${literal(user)}::regrole) AS slipway_in_group \\gset`,
+        "\\if :slipway_in_group",
+        `DO $$ BEGIN RAISE EXCEPTION 'role ${user} is a member of another role (e.g. cloudsqlsuperuser, if it was created through the Cloud SQL API); reassign its objects to a new role or revoke the membership, then re-run'; END $$;`,
+        "\\endif",
+    ];
+}
+
+/**
  * Who runs the script: Postgres' superuser (in-cluster), or a managed service's admin role that has
  * CREATEROLE and CREATEDB but is no superuser (Cloud SQL's cloudsqlsuperuser members).
  */
@@ -100,9 +113,12 @@ export function bootstrapSql(services: readonly ServiceRole[], runner: Bootstrap
             "",
             `-- Role ${user}: created once; its attributes and password re-asserted on every run.`,
             `SELECT 'CREATE ROLE ${ident(user)} LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}) \\gexec`,
+            ...(runner === "admin" ? refuseGroupMember(user) : []),
             // Only a superuser may even restate SUPERUSER, REPLICATION or BYPASSRLS; roles an admin
-            // creates never have them.
-            `ALTER ROLE ${ident(user)} WITH LOGIN ${runner === "superuser" ? "NOSUPERUSER " : ""}NOCREATEDB NOCREATEROLE ${runner === "superuser" ? "NOREPLICATION NOBYPASSRLS " : ""}PASSWORD :'${passwordVar(user)}';`,
+            // creates never have them. Attributes first and the password in a statement of its own:
+            // if the first fails (permissions), the server logs a statement without the password.
+            `ALTER ROLE ${ident(user)} WITH LOGIN ${runner === "superuser" ? "NOSUPERUSER " : ""}NOCREATEDB NOCREATEROLE${runner === "superuser" ? " NOREPLICATION NOBYPASSRLS" : ""};`,
+            `ALTER ROLE ${ident(user)} PASSWORD :'${passwordVar(user)}';`,
             // A non-superuser may hand a database or schema to a role only as a member of it.
             ...(runner === "admin" ? [`GRANT ${ident(user)} TO CURRENT_USER;`] : []),
         );

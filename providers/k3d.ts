@@ -131,10 +131,11 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
             {
                 kubeconfig: this.kubeconfig,
                 // A re-created cluster is a new cluster: the provider is replaced with it, so every
-                // Kubernetes resource is created again there (and its retained volumes rebound).
+                // Kubernetes resource is deleted from the old one (before `k3d cluster delete`, which
+                // replaces first) and created again in the new one, its retained volumes rebound.
+                // No deleteUnreachable: a `pulumi refresh` while Docker is stopped must not drop the
+                // stack's objects from state (see README for a cluster deleted by hand).
                 clusterIdentifier: pulumi.interpolate`k3d-${args.name}-${cluster.id}`,
-                // The replaced cluster is gone; its objects leave the state instead of failing the update.
-                deleteUnreachable: true,
             },
             { parent: this },
         );

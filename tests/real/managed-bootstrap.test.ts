@@ -19,9 +19,10 @@ const PASSWORDS: Record<string, string> = { shop: "shop-Pw-1", billing: "billing
 
 let pg: PostgresServer;
 
-function runAsAdmin(sql: string): Promise<{ code: number; stderr: string }> {
+/** Runs `sql` with psql as the admin, with the passwords of `users` in the environment (as the Job's Secret gives them). */
+function runAsAdmin(sql: string, users = SERVICES.map((s) => s.user)): Promise<{ code: number; stderr: string }> {
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", PGPASSWORD: ADMIN.password, PGCONNECT_TIMEOUT: "5" };
-    for (const s of SERVICES) env[passwordEnvName(s.user)] = PASSWORDS[s.user];
+    for (const user of users) env[passwordEnvName(user)] = PASSWORDS[user];
     return new Promise((resolve) => {
         const child = execFile(
             path.join(pgBinDir(), "psql"),
@@ -82,4 +83,17 @@ test("each service reaches its own database, creates objects it owns, and is ref
     await shop.end();
     await expect(connect("shop", "billing")).rejects.toThrow(/permission denied for database "billing"/);
     await expect(connect("billing", "shop")).rejects.toThrow(/permission denied for database "shop"/);
+});
+
+test("a service role that is a cloudsqlsuperuser member (made through the Cloud SQL API) stops the Job with the fix, password unlogged", async () => {
+    // As an earlier design (or a hand-made API user) would have left it.
+    await pg.psql(`CREATE ROLE legacy LOGIN PASSWORD 'old' IN ROLE cloudsqlsuperuser; CREATE DATABASE legacy OWNER cloudsqlsuperuser;`);
+    PASSWORDS.legacy = "legacy-Pw-1";
+    const sql = bootstrapSql([{ database: "legacy", user: "legacy" }], "admin");
+    const result = await runAsAdmin(sql, ["legacy"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("role legacy is a member of another role");
+    // Nothing was changed: the old password still works, the new one does not.
+    await expect(connect("legacy", "legacy")).rejects.toThrow(/password authentication failed/);
+    expect(pg.log()).not.toContain("legacy-Pw-1");
 });
