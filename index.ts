@@ -7,6 +7,7 @@ import { Database } from "./components/database";
 import { Redis } from "./components/redis";
 import { Platform } from "./components/platform";
 import { createCluster } from "./providers";
+import { appUrl } from "./providers/cluster";
 
 // isConfigSecret is the runtime's own record of `pulumi config set --secret` keys.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
@@ -67,9 +68,7 @@ export const clusterName = cluster.name;
 export const kubeconfig = cluster.kubeconfig;
 export const namespace = platform.namespace;
 export const appServices = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, app.serviceName]));
-export const urls = Object.fromEntries(
-    cfg.apps.filter((a) => a.ingress).map((a) => [a.name, `${a.ingress!.tls ? "https" : "http"}://${a.ingress!.host}${a.ingress!.path}`]),
-);
+export const urls = Object.fromEntries(cfg.apps.filter((a) => a.ingress).map((a) => [a.name, appUrl(a.ingress!, cluster.publicPorts)]));
 /** Per-service connection Secret names (DATABASE_URL etc.), for apps outside Slipway. */
 export const databaseSecrets = database?.connectionSecrets;
 /** Where the database server is and an admin login, for `npm run migrate-data` (secret). */

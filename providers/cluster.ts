@@ -59,6 +59,16 @@ export interface Cluster {
     readonly managedCache?: ManagedCacheFactory;
     /** Resources the workloads must wait for (e.g. the retained StorageClass). */
     readonly ready: pulumi.Resource[];
+    /** Host ports the gateway is published on when not 80/443 (k3d's load balancer on a laptop). */
+    readonly publicPorts?: { readonly http: number; readonly https: number };
+}
+
+/** The URL an app's route answers on, with the cluster's public port when it is not the default. */
+export function appUrl(ingress: { host: string; path: string; tls: boolean }, publicPorts?: Cluster["publicPorts"]): string {
+    const scheme = ingress.tls ? "https" : "http";
+    const port = publicPorts && (ingress.tls ? publicPorts.https : publicPorts.http);
+    const suffix = port && port !== (ingress.tls ? 443 : 80) ? `:${port}` : "";
+    return `${scheme}://${ingress.host}${suffix}${ingress.path}`;
 }
 
 /** Builds the Kubernetes provider from a kubeconfig; the identifier keeps it stable when the kubeconfig rotates. */

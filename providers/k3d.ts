@@ -81,11 +81,13 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
     public readonly gateway = traefikGateway;
     public readonly dataDir: string;
     public readonly ready: pulumi.Resource[];
+    public readonly publicPorts: { readonly http: number; readonly https: number };
 
     constructor(name: string, args: K3dClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:cluster:K3dCluster", name, args, opts);
         this.name = args.name;
         this.dataDir = resolveDataDir(args.k3d, args.name);
+        this.publicPorts = { http: args.k3d.httpPort, https: args.k3d.httpsPort };
         const configYaml = JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, this.dataDir), null, 2);
         // Replacement follows the config as written, not this machine's home directory: the same
         // stack run by another user or under sudo must not re-create the cluster.

@@ -597,3 +597,12 @@ describe("load balancer health checks", () => {
         expect(findAll(dev, "kubernetes:networking.gke.io/v1:HealthCheckPolicy")).toEqual([]);
     });
 });
+
+describe("stack outputs", () => {
+    test("app URLs use the default ports on GKE (the load balancer listens on 80/443)", async () => {
+        const { appUrl } = await import("../providers/cluster");
+        expect((prod.outputs.urls as any).web).toBe("http://shop.localtest.me/");
+        expect(appUrl({ host: "a.example.com", path: "/x", tls: true }, { http: 80, https: 443 })).toBe("https://a.example.com/x");
+        expect(appUrl({ host: "a.example.com", path: "/", tls: false }, { http: 8080, https: 8443 })).toBe("http://a.example.com:8080/");
+    });
+});

@@ -55,8 +55,9 @@ describe("TLS on a Traefik target (dev, k3d)", () => {
         expect(secret.provider).toBe(kubernetesProviderOf(dev).ref);
     });
 
-    test("the url output says https", () => {
-        expect((dev.outputs.urls as any).web).toBe(`https://${HOST}/`);
+    test("the url output says https, on k3d's published https port", () => {
+        expect((dev.outputs.urls as any).web).toBe(`https://${HOST}:8443/`);
+        expect((plain.outputs.urls as any).web).toBe(`http://${HOST}:8080/`);
     });
 
     test("every object still validates against the schema", () => {
