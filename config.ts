@@ -526,7 +526,9 @@ function withDefaults(c: Parsed, ctx: ConfigContext): SlipwayConfig {
     };
 }
 
-function parseJson(key: string, text: string): unknown {
+/** One runtime config value: structured values arrive as JSON text; scalars ("k3d", "1.31") stay strings. */
+export function decodeConfigValue(key: string, text: string): unknown {
+    if (!/^\s*[[{]/.test(text)) return text;
     try {
         return JSON.parse(text);
     } catch (e) {
@@ -546,8 +548,7 @@ export function readStackConfig(stack: string, all: Record<string, string>, isSe
             secretKeys.add(key);
             raw[key] = "[secret]";
         } else {
-            // Structured values arrive as JSON text; scalars ("k3d", "1.31") stay strings.
-            raw[key] = /^\s*[[{]/.test(value) ? parseJson(fullKey, value) : value;
+            raw[key] = decodeConfigValue(fullKey, value);
         }
     }
     return parseConfig(raw, { stack, secretKeys });

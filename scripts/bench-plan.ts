@@ -1,12 +1,11 @@
 // `npm run bench`: how long the offline plan takes per stack and how much memory it holds, so a
 // change that slows every preview (e.g. loading a big SDK eagerly) shows up as a figure.
-import * as fs from "fs";
-import { PROJECT_DIR, runProgram } from "./offline";
+import { runProgram, stackNames } from "./offline";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 async function main(): Promise<void> {
-    const stacks = fs.readdirSync(PROJECT_DIR).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+    const stacks = stackNames();
     console.log(`offline plan, ${RUNS} runs per stack (first run includes module loading)`);
     for (const stack of stacks) {
         const times: number[] = [];

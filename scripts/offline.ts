@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { readStackConfig, SlipwayConfig } from "../config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 const PROJECT = "slipway";
@@ -41,6 +42,21 @@ export interface ProgramRun {
     /** The stack's exports, resolved, and which of them are secret. */
     readonly outputs: Record<string, unknown>;
     readonly secretOutputs: string[];
+}
+
+/** Every `Pulumi.<stack>.yaml` in the project root, by stack name. */
+export function stackNames(dir = PROJECT_DIR): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** A stack file's config as the program parses it (defaults applied, validated). */
+export function parsedStackConfig(stack: string, dir = PROJECT_DIR): SlipwayConfig {
+    const { config, secretKeys } = loadStackConfig(stack, dir);
+    return readStackConfig(stack, config, (k) => secretKeys.includes(k));
 }
 
 /** Reads `Pulumi.<stack>.yaml` (with Pulumi.yaml's defaults) into the runtime's flat config form. */

@@ -1,25 +1,13 @@
 // Prints what the schema check covers for every stack file: objects validated, kinds no model
 // covers, and what only the provider expands at deploy time (so no offline schema check sees it).
 // Run: npx ts-node --transpile-only scripts/validate-report.ts [stack...]
-import * as fs from "fs";
-import { readStackConfig } from "../config";
 import { deployTimeExpansions, kubernetesObjects } from "./manifests";
-import { loadStackConfig, PROJECT_DIR, ProgramRun, runProgram } from "./offline";
+import { parsedStackConfig, ProgramRun, runProgram, stackNames } from "./offline";
 import { gatewayApiSchemaReleases, SCHEMA_KUBERNETES_VERSION, ValidationResult, validateObjects } from "./validate";
-
-/** Every `Pulumi.<stack>.yaml` in the project root. */
-export function stackFiles(dir = PROJECT_DIR): string[] {
-    return fs
-        .readdirSync(dir)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
-}
 
 /** The Kubernetes minor a stack's cluster runs, as its config says (defaults applied). */
 export function stackKubernetesVersion(stack: string): string {
-    const { config, secretKeys } = loadStackConfig(stack);
-    return readStackConfig(stack, config, (k) => secretKeys.includes(k)).cluster.kubernetesVersion;
+    return parsedStackConfig(stack).cluster.kubernetesVersion;
 }
 
 /** Chart/remote-manifest resources, each with the version it pins. */
@@ -53,7 +41,7 @@ export function reportLines(stack: string, kubernetesVersion: string, run: Progr
 async function main(stacks: string[]): Promise<void> {
     console.log(schemaSourcesLine());
     let failed = false;
-    for (const stack of stacks.length > 0 ? stacks : stackFiles()) {
+    for (const stack of stacks.length > 0 ? stacks : stackNames()) {
         const version = stackKubernetesVersion(stack);
         const run = await runProgram(stack);
         const result = validateObjects(kubernetesObjects(run), version);

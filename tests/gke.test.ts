@@ -9,14 +9,13 @@ import { GKE_MACHINE_TYPES, NODE_SERVICE_ACCOUNT_ROLES, nodePoolName, nodeServic
 import { cidrsOverlap, GKE_RANGES } from "../providers/gke-network";
 import { gkeKubeconfig, gkeProblems, GkeClusterArgs, GOOGLE_LB_SOURCE_RANGES } from "../providers/gke";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
-import { find, findAll, isSecretPath, kubernetesProviderOf, observeRun, PROJECT_DIR, runComponents, runStack, stackConfig } from "./helpers";
+import { find, findAll, isSecretPath, kubernetesProviderOf, observeRun, PROJECT_DIR, runComponents, runStack, stackConfig, stackValues } from "./helpers";
 
 let prod: ProgramRun;
 let prodFile: Record<string, any>;
 beforeAll(async () => {
     prod = await runStack("prod");
-    prodFile = {};
-    for (const [k, v] of Object.entries(stackConfig("prod").config)) prodFile[k] = /^\s*[[{]/.test(v) ? JSON.parse(v) : v;
+    prodFile = stackValues("prod");
 });
 
 const one = (run: ProgramRun, type: string): RecordedResource => {

@@ -1,6 +1,5 @@
 // Shared test helpers: run the real program (or a few components) under Pulumi mocks and pick
 // resources out of the recorded registrations by type and name, never by position or count.
-import * as fs from "fs";
 import * as path from "path";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
 
@@ -64,12 +63,19 @@ export function runComponents(build: () => Record<string, unknown> | void, stack
 }
 
 /** Every `Pulumi.<stack>.yaml` in the project root. */
-export function stackNames(dir = PROJECT_DIR): string[] {
-    return fs
-        .readdirSync(dir)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
+export function stackNames(): string[] {
+    return (require("../scripts/offline") as typeof import("../scripts/offline")).stackNames();
+}
+
+/** A stack file's config values as its YAML holds them (structured values decoded). */
+export function stackValues(stack: string): Record<string, any> {
+    const { loadStackConfig } = require("../scripts/offline") as typeof import("../scripts/offline");
+    return decodeAll(loadStackConfig(stack).config);
+}
+
+function decodeAll(config: Record<string, string>): Record<string, any> {
+    const { decodeConfigValue } = require("../config") as typeof import("../config");
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, decodeConfigValue(k, v)]));
 }
 
 /** The stack file's flat config (as the runtime sees it), with `edit` applied to the decoded values. */
@@ -79,8 +85,7 @@ export function stackConfig(
 ): { config: Record<string, string>; secretKeys: string[] } {
     const { loadStackConfig } = require("../scripts/offline") as typeof import("../scripts/offline");
     const loaded = loadStackConfig(stack);
-    const values: Record<string, any> = {};
-    for (const [k, v] of Object.entries(loaded.config)) values[k] = /^\s*[[{]/.test(v) ? JSON.parse(v) : v;
+    const values = decodeAll(loaded.config);
     edit(values);
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
@@ -91,9 +96,7 @@ export function stackConfig(
 
 /** The stack file's config as the program parses it (defaults applied). */
 export function parsedStackConfig(stack: string): import("../config").SlipwayConfig {
-    const { readStackConfig } = require("../config") as typeof import("../config");
-    const loaded = stackConfig(stack);
-    return readStackConfig(stack, loaded.config, (k) => loaded.secretKeys.includes(k));
+    return (require("../scripts/offline") as typeof import("../scripts/offline")).parsedStackConfig(stack);
 }
 
 /** Short type names the tests use: "Deployment" matches "kubernetes:apps/v1:Deployment". */

@@ -4,7 +4,7 @@
 import type { ProgramRun } from "../scripts/offline";
 import { differingPaths, objectId } from "../scripts/diff";
 import { KubernetesObject, kubernetesObjects } from "../scripts/manifests";
-import { runStack, stackConfig } from "./helpers";
+import { runStack, stackConfig, stackValues } from "./helpers";
 
 // What the offline runner's mock returns as Cloud SQL's private IP (scripts/offline.ts).
 const MOCK_SQL_IP = "10.64.0.3";
@@ -58,9 +58,7 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
     });
 
     test("the stack files differ only in the target, its section, the database mode and sizes", () => {
-        const decode = (stack: string) =>
-            Object.fromEntries(Object.entries(stackConfig(stack).config).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
-        const differing = diffPaths(decode("dev"), decode("prod"));
+        const differing = diffPaths(stackValues("dev"), stackValues("prod"));
         const allowed = [
             /^slipway:target$/,
             /^slipway:(k3d|gke)$/,

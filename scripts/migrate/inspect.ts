@@ -74,17 +74,23 @@ export async function userTables(client: Client): Promise<Relation[]> {
     return r.rows;
 }
 
+/** Application relations of one kind ('r' tables, 'S' sequences): no system schemas, no extension members. */
+async function applicationRelations(client: Client, relkind: "r" | "S"): Promise<Relation[]> {
+    const result = await client.query<Relation>(
+        `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = $1 AND ${SYSTEM_SCHEMAS} AND ${NOT_EXTENSION_MEMBER} ORDER BY 1, 2`,
+        [relkind],
+    );
+    return result.rows;
+}
+
 /**
  * Exact row count of every table that stores rows (partitions counted, their parents not, so the
  * sum is the number of rows), in the snapshot of the caller's transaction.
  */
 export async function rowCounts(client: Client): Promise<Map<string, number>> {
-    const tables = await client.query<Relation>(
-        `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind = 'r' AND ${SYSTEM_SCHEMAS} AND ${NOT_EXTENSION_MEMBER} ORDER BY 1, 2`,
-    );
     const counts = new Map<string, number>();
-    for (const t of tables.rows) {
+    for (const t of await applicationRelations(client, "r")) {
         const r = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(t.schema, t.name)}`);
         counts.set(relationKey(t), Number(r.rows[0].n));
     }
@@ -98,12 +104,8 @@ export interface SequenceState {
 
 /** Position of every application sequence; nextval() continues from exactly here. */
 export async function sequenceStates(client: Client): Promise<Map<string, SequenceState>> {
-    const seqs = await client.query<Relation>(
-        `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind = 'S' AND ${SYSTEM_SCHEMAS} AND ${NOT_EXTENSION_MEMBER} ORDER BY 1, 2`,
-    );
     const states = new Map<string, SequenceState>();
-    for (const s of seqs.rows) {
+    for (const s of await applicationRelations(client, "S")) {
         const r = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${qualified(s.schema, s.name)}`);
         states.set(relationKey(s), { lastValue: r.rows[0].last_value, isCalled: r.rows[0].is_called });
     }
