@@ -7,7 +7,7 @@ import type { CacheConfig } from "../config";
 import type { ManagedCacheFactory } from "./cache-types";
 import { CACHE_CLIENT_LABEL } from "./app";
 import { redisUrl } from "./connection";
-import { redisConf } from "./redis-config";
+import { REDIS_PASSWORD_ENV, REDIS_PORT, redisConf, redisServerArgs } from "./redis-config";
 import {
     commonLabels,
     contentHash,
@@ -23,7 +23,6 @@ import {
 export const REDIS_IMAGE = "redis:7.4.2-bookworm";
 /** The official image's redis user and group. */
 export const REDIS_UID = 999;
-export const REDIS_PORT = 6379;
 const DATA_DIR = "/data";
 
 export interface RedisArgs extends NamespacedArgs {
@@ -69,7 +68,7 @@ export class Redis extends pulumi.ComponentResource {
         const labels = commonLabels(app, "cache");
         const conf = redisConf({ maxmemoryMb: args.cache.memoryMb, dataDir: DATA_DIR, port: REDIS_PORT });
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: "redis-config", namespace: args.namespace, labels }, data: { "redis.conf": conf } }, childOpts);
-        const passwordEnv = { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: secretName, key: "REDIS_PASSWORD" } } };
+        const passwordEnv = { name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secretName, key: "REDIS_PASSWORD" } } };
         // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
         const ping = { exec: { command: ["sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ' + REDIS_PORT + " ping | grep -q PONG"] } };
         new k8s.apps.v1.StatefulSet(
@@ -92,7 +91,7 @@ export class Redis extends pulumi.ComponentResource {
                                     image: REDIS_IMAGE,
                                     imagePullPolicy: "IfNotPresent",
                                     // $(REDIS_PASSWORD) is expanded by the kubelet from the Secret-backed env.
-                                    command: ["redis-server", "/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)"],
+                                    command: ["redis-server", ...redisServerArgs("/etc/redis/redis.conf")],
                                     env: [passwordEnv],
                                     ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
                                     resources: { requests: { cpu: "50m", memory: `${args.cache.memoryMb}Mi` }, limits: { memory: `${Math.ceil(args.cache.memoryMb * 1.5)}Mi` } },
