@@ -1,6 +1,9 @@
 // The stack config contract (DESIGN.md "The stack config"). Everything a stack file may say is
 // declared here once: parsed, defaulted and cross-checked before any resource is registered.
 import { z } from "zod";
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, KubernetesMinor, POSTGRES_VERSIONS, PostgresMajor } from "./versions";
+
+export { KUBERNETES_VERSIONS, POSTGRES_VERSIONS };
 
 export const TARGETS = ["k3d", "gke", "eks", "doks", "hetzner", "existing"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -8,11 +11,8 @@ export type Target = (typeof TARGETS)[number];
 /** Targets that run Postgres only inside the cluster (no managed database service). */
 export const IN_CLUSTER_ONLY_TARGETS: readonly Target[] = ["k3d", "hetzner", "existing"];
 
-/** Kubernetes minors Slipway pins images and schemas for. */
-export const KUBERNETES_VERSIONS = ["1.30", "1.31", "1.32", "1.33"] as const;
 export const NODE_SIZES = ["small", "medium", "large"] as const;
 export type NodeSize = (typeof NODE_SIZES)[number];
-export const POSTGRES_VERSIONS = ["14", "15", "16", "17"] as const;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const dnsLabel = (max: number) =>
@@ -64,7 +64,7 @@ const nodesSchema = z
 const clusterSchema = z
     .object({
         name: dnsLabel(40),
-        kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default("1.31"),
+        kubernetesVersion: z.enum(KUBERNETES_VERSIONS as [KubernetesMinor, ...KubernetesMinor[]]).default(DEFAULT_KUBERNETES_VERSION),
         nodes: nodesSchema.default({}),
     })
     .strict();
@@ -189,7 +189,7 @@ const poolSchema = z
 const databaseSchema = z
     .object({
         mode: z.enum(["managed", "in-cluster"]).optional(),
-        version: z.enum(POSTGRES_VERSIONS).default("16"),
+        version: z.enum(POSTGRES_VERSIONS as [PostgresMajor, ...PostgresMajor[]]).default("16"),
         /** Server size: pod resources in-cluster, machine tier when managed. */
         size: z.enum(NODE_SIZES).default("small"),
         storageGb: z.number().int().min(1).max(65536).default(10),

@@ -18,8 +18,8 @@ import {
     TMP_VOLUME,
 } from "./workload";
 
-/** Image the Job's psql runs from, whatever the server's major: \getenv needs psql 15+, and psql 17 serves servers 14-17. */
-export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES["17"];
+/** Image the Job's psql runs from, whatever the server's major: the newest psql serves every older server. */
+export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES["18"];
 
 export interface DatabaseBootstrapArgs extends NamespacedArgs {
     /** The server, its services (with their passwords) and the admin login the Job uses. */

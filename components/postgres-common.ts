@@ -1,13 +1,7 @@
-// What every piece around Postgres agrees on: pinned images, the image's user, the port, and the
-// label that admits a pod through the database's NetworkPolicy.
+// What every piece around Postgres agrees on: pinned images (versions.ts), the image's user, the
+// port, and the label that admits a pod through the database's NetworkPolicy.
+export { POSTGRES_IMAGES } from "../versions";
 
-/** Official postgres images pinned per major (Debian bookworm variants). */
-export const POSTGRES_IMAGES: Record<string, string> = {
-    "14": "postgres:14.20-bookworm",
-    "15": "postgres:15.15-bookworm",
-    "16": "postgres:16.11-bookworm",
-    "17": "postgres:17.7-bookworm",
-};
 /** The official image's postgres user and group. */
 export const POSTGRES_UID = 999;
 export const POSTGRES_PORT = 5432;

@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeSize } from "../config";
+import type { PostgresMajor } from "../versions";
 import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
 import { POSTGRES_IMAGES, POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
 import type { ServiceRole } from "./postgres-sql";
@@ -25,8 +26,8 @@ import {
 const DATA_MOUNT = "/var/lib/postgresql/data";
 
 export interface InClusterPostgresArgs extends NamespacedArgs {
-    /** Major version: "14".."17". */
-    readonly version: string;
+    /** Major version (versions.ts POSTGRES_MAJORS). */
+    readonly version: PostgresMajor;
     readonly size: NodeSize;
     readonly storageGb: number;
     /** One database and owning role per service. */

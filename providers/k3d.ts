@@ -1,23 +1,21 @@
 // k3d target: a k3s cluster in Docker on the developer's machine, built so that a PC restart,
 // `k3d cluster stop/start`, or even deleting and re-creating the cluster keeps every volume's data.
-import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as os from "os";
 import * as path from "path";
 import type { K3dConfig, SlipwayConfig } from "../config";
+import { K3S_IMAGES, KubernetesMinor } from "../versions";
 import { Cluster, kubernetesProvider, traefikGateway } from "./cluster";
+import { K3dClusterResource } from "./k3d-lifecycle";
 
-/** k3s images pinned per Kubernetes minor, so a stack's cluster never drifts with `latest`. */
-export const K3S_IMAGES: Record<SlipwayConfig["cluster"]["kubernetesVersion"], string> = {
-    "1.30": "rancher/k3s:v1.30.14-k3s2",
-    "1.31": "rancher/k3s:v1.31.14-k3s1",
-    "1.32": "rancher/k3s:v1.32.10-k3s1",
-    "1.33": "rancher/k3s:v1.33.7-k3s1",
-};
+export { K3S_IMAGES };
 
 /** Where local-path keeps volumes inside every k3s node; bind-mounted from the host data dir. */
 export const K3S_STORAGE_PATH = "/var/lib/rancher/k3s/storage";
+
+/** Where each retained volume lives under K3S_STORAGE_PATH: the same folder for the same claim, always. */
+export const LOCAL_PATH_PATTERN = "{{ .PVC.Namespace }}/{{ .PVC.Name }}/";
 
 /** The StorageClass whose volumes are found again by a re-created cluster. */
 export const RETAINED_STORAGE_CLASS = "local-path-retain";
@@ -34,7 +32,7 @@ export function dataDirAsWritten(k3d: K3dConfig, clusterName: string): string {
 }
 
 /** The k3d `Simple` config (k3d.io/v1alpha5) for this stack; validated against k3d's schema in tests. */
-export function k3dClusterConfig(name: string, version: keyof typeof K3S_IMAGES, k3d: K3dConfig, dataDir: string) {
+export function k3dClusterConfig(name: string, version: KubernetesMinor, k3d: K3dConfig, dataDir: string) {
     return {
         apiVersion: "k3d.io/v1alpha5",
         kind: "Simple",
@@ -44,8 +42,9 @@ export function k3dClusterConfig(name: string, version: keyof typeof K3S_IMAGES,
         image: K3S_IMAGES[version],
         // A fixed API port keeps the kubeconfig valid across restarts.
         kubeAPI: { host: "127.0.0.1", hostIP: "127.0.0.1", hostPort: String(k3d.apiPort) },
-        // A named network with a fixed subnet: node containers get the same IPs back after a reboot.
-        network: `k3d-${name}`,
+        // A fixed subnet: k3d then gives servers static IPs from it, which they keep after a reboot.
+        // No `network` key: k3d treats a named network as external and refuses a subnet for it
+        // ("cannot specify subnet for exiting network"); unnamed, it creates `k3d-<name>` itself.
         subnet: k3d.subnet,
         volumes: [{ volume: `${dataDir}:${K3S_STORAGE_PATH}`, nodeFilters: ["all"] }],
         ports: [
@@ -67,7 +66,7 @@ export function k3dClusterConfig(name: string, version: keyof typeof K3S_IMAGES,
 export interface K3dClusterArgs {
     /** Cluster name (k3d prefixes containers with `k3d-`). */
     readonly name: string;
-    readonly kubernetesVersion: keyof typeof K3S_IMAGES;
+    readonly kubernetesVersion: KubernetesMinor;
     readonly k3d: K3dConfig;
 }
 
@@ -88,45 +87,18 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
         this.name = args.name;
         this.dataDir = resolveDataDir(args.k3d, args.name);
         this.publicPorts = { http: args.k3d.httpPort, https: args.k3d.httpsPort };
-        const configYaml = JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, this.dataDir), null, 2);
-        // Replacement follows the config as written, not this machine's home directory: the same
-        // stack run by another user or under sudo must not re-create the cluster.
-        const configAsWritten = JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, dataDirAsWritten(args.k3d, args.name)));
-
-        const cluster = new command.local.Command(
+        // The config as written (data dir with `~`): the same stack run by another user or under
+        // sudo must not see a change and re-create the cluster.
+        const cluster = new K3dClusterResource(
             `${name}-k3d`,
             {
-                // An existing cluster of the same name is adopted, so lost state never blocks `pulumi up`.
-                create: [
-                    "set -eu",
-                    `if k3d cluster get ${args.name} >/dev/null 2>&1; then echo "adopting existing k3d cluster ${args.name}" >&2; exit 0; fi`,
-                    'mkdir -p "$SLIPWAY_DATA_DIR"',
-                    'f=$(mktemp); trap \'rm -f "$f"\' EXIT; cat > "$f"',
-                    'k3d cluster create --config "$f"',
-                ].join("\n"),
-                stdin: configYaml,
-                environment: { SLIPWAY_DATA_DIR: this.dataDir },
-                // Deleting the cluster never touches the data dir: it is a host bind mount, not a volume.
-                delete: `k3d cluster delete ${args.name}`,
-                // k3d cannot change a running cluster; any config change re-creates it, and the
-                // retained, path-stable volumes bind the same data again.
-                triggers: [configAsWritten],
-                logging: "stderr",
+                name: args.name,
+                config: JSON.stringify(k3dClusterConfig(args.name, args.kubernetesVersion, args.k3d, dataDirAsWritten(args.k3d, args.name))),
+                dataDir: dataDirAsWritten(args.k3d, args.name),
             },
-            { parent: this, deleteBeforeReplace: true },
+            { parent: this },
         );
-
-        const kubeconfigCmd = new command.local.Command(
-            `${name}-kubeconfig`,
-            {
-                create: `k3d kubeconfig get ${args.name}`,
-                triggers: [cluster.id],
-                // Never print credentials into the Pulumi log.
-                logging: "none",
-            },
-            { parent: this, dependsOn: [cluster], additionalSecretOutputs: ["stdout"] },
-        );
-        this.kubeconfig = pulumi.secret(kubeconfigCmd.stdout);
+        this.kubeconfig = pulumi.secret(cluster.kubeconfig);
 
         this.provider = kubernetesProvider(
             `${name}-k8s`,
@@ -136,16 +108,17 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
                 // Kubernetes resource is deleted from the old one (before `k3d cluster delete`, which
                 // replaces first) and created again in the new one, its retained volumes rebound.
                 // No deleteUnreachable: a `pulumi refresh` while Docker is stopped must not drop the
-                // stack's objects from state (see README for a cluster deleted by hand).
-                clusterIdentifier: pulumi.interpolate`k3d-${args.name}-${cluster.id}`,
+                // stack's objects from state. A cluster deleted by hand is recovered with
+                // `PULUMI_K8S_DELETE_UNREACHABLE=true pulumi up --refresh` (README).
+                clusterIdentifier: pulumi.interpolate`k3d-${cluster.id}`,
             },
             { parent: this },
         );
 
         // local-path names a volume's folder after the random PV name; a path from the PVC's
         // namespace/name is what lets a re-created cluster find the same data on the host.
-        // The pinned k3s images bundle local-path-provisioner v0.0.30-v0.0.32, which accept this
-        // pattern (v0.0.33+ insist on a trailing PV name; revisit when K3S_IMAGES moves past 1.33).
+        // local-path-provisioner v0.0.33+ (bundled by every k3s in versions.ts) refuses a pattern
+        // that does not render below `<namespace>/<pvc>/`, trailing slash included (its README).
         const retained = new k8s.storage.v1.StorageClass(
             `${name}-retained`,
             {
@@ -154,7 +127,7 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
                 reclaimPolicy: "Retain",
                 volumeBindingMode: "WaitForFirstConsumer",
                 allowVolumeExpansion: false,
-                parameters: { pathPattern: "{{ .PVC.Namespace }}/{{ .PVC.Name }}" },
+                parameters: { pathPattern: LOCAL_PATH_PATTERN },
             },
             { parent: this, provider: this.provider },
         );

@@ -34,6 +34,8 @@ export interface RecordedResource {
     readonly deleteBeforeReplace: boolean;
     readonly additionalSecretOutputs: string[];
     readonly dependencies: string[];
+    /** A dynamic resource's provider, serialized as the engine stores it (kept out of `inputs`). */
+    readonly dynamicProvider?: string;
 }
 
 export interface ProgramRun {
@@ -100,13 +102,17 @@ function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
     return value;
 }
 
+const OFFLINE_KUBECONFIG = "apiVersion: v1\nkind: Config\n# offline placeholder\n";
+
 /** Fake outputs the real providers would return, for the few resources whose outputs the program reads. */
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: `offline-${name}-${"x".repeat(Math.max(0, (inputs.length ?? 16) - name.length - 8))}` };
         case "command:local:Command":
-            return { ...inputs, stdout: inputs.create?.includes("kubeconfig") ? "apiVersion: v1\nkind: Config\n# offline placeholder\n" : "", stderr: "" };
+            return { ...inputs, stdout: inputs.create?.includes("kubeconfig") ? OFFLINE_KUBECONFIG : "", stderr: "" };
+        case "pulumi-nodejs:dynamic/slipway:K3dCluster":
+            return { ...inputs, kubeconfig: OFFLINE_KUBECONFIG, createdAt: "2026-01-01T00:00:00.000Z" };
         // Addresses from documentation ranges (RFC 5737) and private ranges: obviously not real.
         case "gcp:sql/databaseInstance:DatabaseInstance":
             return { ...inputs, name: `${name}-offline`, privateIpAddress: "10.64.0.3", connectionName: `offline:${inputs.region}:${name}` };
@@ -148,7 +154,7 @@ export async function runProgram(
     const original = MockMonitor.prototype.registerResource;
     monitor.registerResource = (req: any, callback: any) => {
         const secretPaths: string[] = [];
-        const inputs = unwrapSecrets(rpc.deserializeProperties(req.getObject(), true), "", secretPaths);
+        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(rpc.deserializeProperties(req.getObject(), true), "", secretPaths);
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
         resources.push({
             type: req.getType(),
@@ -164,6 +170,7 @@ export async function runProgram(
             deleteBeforeReplace: req.getDeletebeforereplace(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             dependencies: req.getDependenciesList(),
+            dynamicProvider,
         });
         return original.call(monitor, req, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
     };

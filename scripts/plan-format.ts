@@ -35,5 +35,19 @@ export function summarize(r: RecordedResource): string {
     if (i.gatewayClassName ?? spec.gatewayClassName) bits.push(`class=${i.gatewayClassName ?? spec.gatewayClassName}`);
     if (spec.hostnames) bits.push(`hosts=${spec.hostnames.join(",")}`);
     if (i.length !== undefined && r.type.startsWith("random:")) bits.push(`length=${i.length}`);
+    if (r.type === "pulumi-nodejs:dynamic/slipway:K3dCluster") bits.push(k3dSettings(JSON.parse(i.config), i.dataDir));
     return bits.join(" ");
+}
+
+/** What a reviewer checks of a k3d cluster: its k3s image, node counts, host ports, subnet and where volumes live. */
+function k3dSettings(config: any, dataDir: string): string {
+    const ports = (config.ports ?? []).map((p: { port: string }) => p.port).join(",");
+    return [
+        `image=${config.image}`,
+        `servers=${config.servers} agents=${config.agents}`,
+        `api=${config.kubeAPI?.hostIP}:${config.kubeAPI?.hostPort}`,
+        `ports=${ports}`,
+        `subnet=${config.subnet}`,
+        `dataDir=${dataDir}`,
+    ].join(" ");
 }

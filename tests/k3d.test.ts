@@ -15,7 +15,7 @@ const k3dDefaults = (k3d: Record<string, unknown> = {}): K3dConfig =>
 
 describe("k3dClusterConfig", () => {
     const k3d = k3dDefaults({ httpPort: 9080, httpsPort: 9443, apiPort: 6551, agents: 1, subnet: "172.30.0.0/16" });
-    const config = k3dClusterConfig("shop", "1.32", k3d, "/srv/slipway/shop");
+    const config = k3dClusterConfig("shop", "1.36", k3d, "/srv/slipway/shop");
 
     test("is a k3d v1alpha5 Simple config named after the cluster", () => {
         expect(config).toMatchObject({ apiVersion: "k3d.io/v1alpha5", kind: "Simple", metadata: { name: "shop" }, servers: 1, agents: 1 });
@@ -40,13 +40,12 @@ describe("k3dClusterConfig", () => {
 
     test("uses the fixed subnet and the fixed API port on loopback", () => {
         expect(config.subnet).toBe("172.30.0.0/16");
-        expect(config.network).toBe("k3d-shop");
         expect(config.kubeAPI).toMatchObject({ hostIP: "127.0.0.1", hostPort: "6551" });
     });
 
     test("takes the k3s image from the version map", () => {
-        expect(config.image).toBe(K3S_IMAGES["1.32"]);
-        expect(k3dClusterConfig("shop", "1.30", k3d, "/d").image).toBe(K3S_IMAGES["1.30"]);
+        expect(config.image).toBe(K3S_IMAGES["1.36"]);
+        expect(k3dClusterConfig("shop", "1.37", k3d, "/d").image).toBe(K3S_IMAGES["1.37"]);
     });
 
     test("leaves the user's kubeconfig alone", () => {
@@ -61,7 +60,7 @@ describe("k3dClusterConfig", () => {
     });
 
     test("defaults: servers only (no agents), the default subnet and ports", () => {
-        const defaults = k3dClusterConfig("shop", "1.31", k3dDefaults(), "/d");
+        const defaults = k3dClusterConfig("shop", "1.35", k3dDefaults(), "/d");
         expect(defaults.agents).toBe(0);
         expect(defaults.servers).toBe(1);
         expect(defaults.subnet).toBe("172.28.0.0/16");
@@ -96,7 +95,7 @@ describe("resolveDataDir", () => {
 describe("the k3d cluster in the dev stack", () => {
     let dev: ProgramRun;
     let cfg: SlipwayConfig;
-    const node = (role: string) => find(dev, "command:local:Command", `${cfg.cluster.name}-${role}`);
+    const cluster = () => find(dev, "pulumi-nodejs:dynamic/slipway:K3dCluster", `${cfg.cluster.name}-k3d`);
 
     beforeAll(async () => {
         const loaded = stackConfig("dev");
@@ -104,71 +103,31 @@ describe("the k3d cluster in the dev stack", () => {
         dev = await runStack("dev");
     });
 
-    test("the create command feeds the generated config to k3d and makes the data dir", () => {
-        const create = node("k3d");
-        const dataDir = resolveDataDir(cfg.k3d!, cfg.cluster.name);
-        expect(create.inputs.environment.SLIPWAY_DATA_DIR).toBe(dataDir);
-        expect(JSON.parse(create.inputs.stdin)).toEqual(k3dClusterConfig(cfg.cluster.name, cfg.cluster.kubernetesVersion, cfg.k3d!, dataDir));
-        expect(create.inputs.create).toContain('mkdir -p "$SLIPWAY_DATA_DIR"');
-        expect(create.inputs.create).toMatch(/k3d cluster create --config /);
+    test("the cluster resource carries the generated k3d config with the data dir as written (~), never this machine's home", () => {
+        const inputs = cluster().inputs;
+        expect(inputs.dataDir).toBe("~/.slipway/shop/data");
+        expect(JSON.parse(inputs.config)).toEqual(k3dClusterConfig(cfg.cluster.name, cfg.cluster.kubernetesVersion, cfg.k3d!, "~/.slipway/shop/data"));
+        expect(JSON.stringify(inputs)).not.toContain(os.homedir());
     });
 
-    test("create adopts an existing cluster of the same name before trying to create one", () => {
-        const script: string = node("k3d").inputs.create;
-        const adopt = script.indexOf(`k3d cluster get ${cfg.cluster.name}`);
-        expect(adopt).toBeGreaterThanOrEqual(0);
-        expect(adopt).toBeLessThan(script.indexOf("k3d cluster create"));
-        expect(script.slice(adopt, script.indexOf("k3d cluster create"))).toContain("exit 0");
-    });
-
-    test("delete removes the cluster and never the data dir", () => {
-        const cmd = node("k3d");
-        const dataDir = cmd.inputs.environment.SLIPWAY_DATA_DIR;
-        expect(cmd.inputs.delete).toContain(`k3d cluster delete ${cfg.cluster.name}`);
-        expect(cmd.inputs.delete).not.toContain(dataDir);
-        expect(cmd.inputs.delete).not.toMatch(/SLIPWAY_DATA_DIR|\brm\b|--all/);
-    });
-
-    test("a config change replaces the cluster, deleting the old one first", () => {
-        const cmd = node("k3d");
-        expect(cmd.deleteBeforeReplace).toBe(true);
-        // The trigger is the config as written (data dir with ~), so it changes with the config...
-        expect(JSON.parse(cmd.inputs.triggers[0])).toEqual(k3dClusterConfig(cfg.cluster.name, cfg.cluster.kubernetesVersion, cfg.k3d!, "~/.slipway/shop/data"));
-    });
-
-    test("...and not with the machine: the trigger never holds this user's home directory, the stdin does", () => {
-        const cmd = node("k3d");
-        const home = require("os").homedir();
-        expect(cmd.inputs.stdin).toContain(home);
-        expect(cmd.inputs.triggers.join("")).not.toContain(home);
-    });
-
-    test("a configured dataDir reaches the command and the volume", async () => {
+    test("a configured dataDir reaches the cluster's volume", async () => {
         const loaded = stackConfig("dev", (v) => (v["slipway:k3d"] = { ...v["slipway:k3d"], dataDir: "~/elsewhere/shop" }));
         const run = await runStack("dev", loaded);
-        const cmd = find(run, "command:local:Command", `${cfg.cluster.name}-k3d`);
-        const expected = path.join(os.homedir(), "elsewhere", "shop");
-        expect(cmd.inputs.environment.SLIPWAY_DATA_DIR).toBe(expected);
-        expect(JSON.parse(cmd.inputs.stdin).volumes[0].volume).toBe(`${expected}:${STORAGE}`);
+        const inputs = find(run, "pulumi-nodejs:dynamic/slipway:K3dCluster", `${cfg.cluster.name}-k3d`).inputs;
+        expect(inputs.dataDir).toBe("~/elsewhere/shop");
+        expect(JSON.parse(inputs.config).volumes[0].volume).toBe(`~/elsewhere/shop:${STORAGE}`);
     });
 
-    test("the kubeconfig comes from k3d as a secret output, never logged", () => {
-        const kubeconfig = node("kubeconfig");
-        expect(kubeconfig.inputs.create).toBe(`k3d kubeconfig get ${cfg.cluster.name}`);
-        expect(kubeconfig.additionalSecretOutputs).toEqual(["stdout"]);
-        expect(kubeconfig.inputs.logging).toBe("none");
-        expect(kubeconfig.dependencies).toContain(node("k3d").urn);
-    });
-
-    test("the kubeconfig stack output is secret", () => {
+    test("the kubeconfig is a secret output of the cluster and of the stack", () => {
+        expect(cluster().additionalSecretOutputs).toEqual(["kubeconfig"]);
         expect(dev.outputs.kubeconfig).toEqual(expect.any(String));
         expect(dev.secretOutputs).toContain("kubeconfig");
     });
 
     test("the provider takes the kubeconfig as a secret; its identity follows the cluster's creation, not the kubeconfig", () => {
         const { resource } = kubernetesProviderOf(dev);
-        // A re-created cluster (new Command id) replaces the provider, so every object is created again there.
-        expect(resource.inputs.clusterIdentifier).toBe(`k3d-${cfg.cluster.name}-${node("k3d").name}-id`);
+        // A re-created cluster (a new id) replaces the provider, so every object is created again there.
+        expect(resource.inputs.clusterIdentifier).toBe(`k3d-${cluster().name}-id`);
         // Never drop state just because Docker is stopped during a refresh.
         expect(resource.inputs.deleteUnreachable).toBeUndefined();
         expect(resource.secretPaths).toContain("kubeconfig");
@@ -182,7 +141,7 @@ describe("the k3d cluster in the dev stack", () => {
         expect(retained).toBeDefined();
         expect(retained.inputs.provisioner).toBe("rancher.io/local-path");
         expect(retained.inputs.reclaimPolicy).toBe("Retain");
-        expect(retained.inputs.parameters.pathPattern).toBe("{{ .PVC.Namespace }}/{{ .PVC.Name }}");
+        expect(retained.inputs.parameters.pathPattern).toBe("{{ .PVC.Namespace }}/{{ .PVC.Name }}/");
         expect(retained.inputs.volumeBindingMode).toBe("WaitForFirstConsumer");
     });
 
