@@ -94,8 +94,22 @@ const existingSchema = z
         context: z.string().min(1),
         /** Path of the kubeconfig file; defaults to $KUBECONFIG or ~/.kube/config. */
         kubeconfig: z.string().min(1).optional(),
-        /** StorageClass for volumes; defaults to the cluster's default class. */
-        storageClass: dnsLabel(63).optional(),
+        /**
+         * Where data volumes go. Required: a cluster's default class usually reclaims with Delete,
+         * which would take the data with a deleted claim. Either a class the cluster already has
+         * with reclaimPolicy Retain, or a provisioner for which Slipway creates one.
+         */
+        storage: z.union([
+            z.object({ retainedClass: dnsLabel(63) }).strict(),
+            z
+                .object({
+                    /** CSI driver / provisioner name, e.g. rancher.io/local-path (kind), ebs.csi.aws.com. */
+                    provisioner: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[-a-z0-9.]+)?$/, "must be a provisioner name such as rancher.io/local-path"),
+                    parameters: z.record(z.string(), z.string()).default({}),
+                    allowVolumeExpansion: z.boolean().default(false),
+                })
+                .strict(),
+        ]),
         gateway: z
             .object({
                 /**
@@ -103,6 +117,17 @@ const existingSchema = z
                  * removes them), or use the Gateway controller a shared cluster already runs.
                  */
                 install: z.boolean().default(true),
+                /**
+                 * How the installed Traefik is reached: NodePort (default: works on any cluster and
+                 * never leaves `pulumi up` waiting), LoadBalancer (clusters with a load-balancer
+                 * controller), or ClusterIP (`kubectl port-forward` only).
+                 */
+                exposure: z.enum(["NodePort", "LoadBalancer", "ClusterIP"]).default("NodePort"),
+                /** NodePorts for HTTP and HTTPS (exposure NodePort), in the cluster's default range. */
+                nodePorts: z
+                    .object({ http: z.number().int().min(30000).max(32767).default(30080), https: z.number().int().min(30000).max(32767).default(30443) })
+                    .strict()
+                    .default({}),
                 /** GatewayClass of the cluster's own controller (when install is false). */
                 className: dnsLabel(63).default("traefik"),
                 /** Namespace its data-plane pods run in; NetworkPolicies admit gateway traffic from it. */
@@ -115,6 +140,7 @@ const existingSchema = z
             .refine((g) => !g.install || (g.className === "traefik" && g.namespace === "traefik" && g.httpPort === undefined && g.httpsPort === undefined), {
                 message: "className, namespace and ports describe a controller the cluster already runs; set install: false to use them",
             })
+            .refine((g) => g.nodePorts.http !== g.nodePorts.https, { message: "nodePorts.http and nodePorts.https must differ", path: ["nodePorts"] })
             .default({}),
     })
     .strict();
@@ -357,6 +383,10 @@ function allowedKeysAt(schema: z.ZodTypeAny, path: Path): string[] {
     return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
+const SECRET_SOURCE_CHOICES = "{ generate: { length } } or { config: <secret config key> }";
+const STORAGE_CHOICES =
+    "{ retainedClass: <a StorageClass of the cluster with reclaimPolicy Retain> } or { provisioner: <e.g. rancher.io/local-path>, parameters?: {...} } (Slipway then creates a Retain class)";
+
 function formatIssue(raw: unknown, issue: z.ZodIssue): string[] {
     if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeysAt(rootSchema, issue.path);
@@ -365,7 +395,9 @@ function formatIssue(raw: unknown, issue: z.ZodIssue): string[] {
         );
     }
     if (issue.code === "invalid_union") {
-        return [`${keyPath(issue.path)}: got ${describe(valueAt(raw, issue.path))}; expected { generate: { length } } or { config: <secret config key> }`];
+        const value = valueAt(raw, issue.path);
+        const hint = issue.path[issue.path.length - 1] === "storage" ? STORAGE_CHOICES : SECRET_SOURCE_CHOICES;
+        return [`${keyPath(issue.path)}: ${value === undefined ? "required" : `got ${describe(value)}`}; expected ${hint}`];
     }
     return [`${keyPath(issue.path)}: ${issue.message} (got ${describe(valueAt(raw, issue.path))})`];
 }

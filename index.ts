@@ -18,6 +18,7 @@ const cluster = createCluster(cfg);
 
 const platform = new Platform(cfg.cluster.name, {
     provider: cluster.provider,
+    retainedProvider: cluster.retainedProvider,
     namespace: cfg.namespace,
     kubernetesVersion: cfg.cluster.kubernetesVersion,
     gateway: cluster.gateway,
@@ -35,6 +36,7 @@ const database = cfg.database
           provider: cluster.provider,
           storageClass: cluster.retainedStorageClass,
           managed: cluster.managedDatabase,
+          retainedProvider: cluster.retainedProvider,
           dependsOn: platform.ready,
       })
     : undefined;

@@ -25,14 +25,16 @@ export const KUBERNETES_VERSIONS = Object.keys(KUBERNETES_MINORS) as KubernetesM
 export const DEFAULT_KUBERNETES_VERSION: KubernetesMinor = "1.35";
 
 /**
- * k3s image per minor (k3d and its Docker Hub image `rancher/k3s`, where `+` becomes `-`). Newest
- * patch of each line in the k3s release notes (github.com/k3s-io/k3s/releases, docs.k3s.io
- * release-notes/v1.3x.X). All bundle local-path-provisioner v0.0.36+, which insists on a
- * pathPattern below `<namespace>/<pvc>/` (see providers/k3d.ts).
+ * k3s image per minor (Docker Hub `rancher/k3s`, where the release's `+` becomes `-`): the newest
+ * patch of each line confirmed in k3s's own release notes (github.com/k3s-io/k3s/releases:
+ * v1.37.2+k3s1 of 2026-11-03; v1.36.4+k3s1 and v1.35.8+k3s1 of August 2026). They bundle
+ * local-path-provisioner v0.0.37, which insists on a pathPattern below `<namespace>/<pvc>/`
+ * (see providers/k3d.ts). Bump to a newer patch of the same line freely; a new minor needs a
+ * new entry in KUBERNETES_MINORS too.
  */
 export const K3S_IMAGES: Record<KubernetesMinor, string> = {
-    "1.35": "rancher/k3s:v1.35.9-k3s1",
-    "1.36": "rancher/k3s:v1.36.5-k3s1",
+    "1.35": "rancher/k3s:v1.35.8-k3s1",
+    "1.36": "rancher/k3s:v1.36.4-k3s1",
     "1.37": "rancher/k3s:v1.37.2-k3s1",
 };
 
@@ -50,10 +52,33 @@ export const POSTGRES_MAJORS = {
 export type PostgresMajor = keyof typeof POSTGRES_MAJORS;
 export const POSTGRES_VERSIONS = Object.keys(POSTGRES_MAJORS) as PostgresMajor[];
 
-/** Official postgres images per major, Debian bookworm variants (docker-library/official-images `library/postgres`). */
+/**
+ * Official postgres images per major, Debian bookworm variants, as listed by
+ * docker-library/official-images `library/postgres` (2026-08-13). From 18 the image's default
+ * PGDATA moved to /var/lib/postgresql/18/docker; Slipway sets PGDATA itself (postgres.ts), which
+ * the entrypoint honours.
+ */
 export const POSTGRES_IMAGES: Record<PostgresMajor, string> = {
-    "15": "postgres:15.15-bookworm",
-    "16": "postgres:16.11-bookworm",
-    "17": "postgres:17.7-bookworm",
-    "18": "postgres:18.1-bookworm",
+    "15": "postgres:15.19-bookworm",
+    "16": "postgres:16.15-bookworm",
+    "17": "postgres:17.11-bookworm",
+    "18": "postgres:18.6-bookworm",
 };
+
+/** Redis 7.4 is supported until 2029-12-01 (redis/docs version-mgmt.md); official-images lists 7.4.11-bookworm. */
+export const REDIS_IMAGE = "redis:7.4.11-bookworm";
+
+/**
+ * PgBouncer 1.25.2 (2026-05-08, four CVEs fixed), the newest release; cloudnative-pg's image of
+ * it (pgbouncer-containers docker-bake.hcl). 1.25.0 failed SCRAM logins after a server reconnect
+ * (pgbouncer#1418, fixed in 1.25.1).
+ */
+export const PGBOUNCER_IMAGE = "ghcr.io/cloudnative-pg/pgbouncer:1.25.2";
+
+/**
+ * Traefik chart 41.3.0 (2026-08-21) ships Traefik v3.7.11 (Chart.yaml appVersion), whose Gateway
+ * API provider implements the standard channel v1.5.1 (traefik go.mod `sigs.k8s.io/gateway-api
+ * v1.5.1`); since chart 41 the CRDs are not in the chart and are installed from that release.
+ */
+export const TRAEFIK_CHART = { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" } as const;
+export const GATEWAY_API_VERSION = "v1.5.1";

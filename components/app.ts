@@ -213,8 +213,9 @@ export class App extends pulumi.ComponentResource {
                     ...retainedDataVolume(app.name, args.storageClass, storage.size),
                 },
             },
-            // Removing the app from config (or `pulumi destroy`) leaves the StatefulSet and its data in place.
-            { ...opts, retainOnDelete: true },
+            // Removing the app from config (or `pulumi destroy`) stops it; its claims and data stay
+            // (retention policy Retain), and re-adding the app binds them again.
+            opts,
         );
     }
 

@@ -2,6 +2,7 @@
 // volume of its own, keeping the newest N dumps per database.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { retainedObjectOptions } from "../providers/cluster";
 import { assertIdentifier } from "./postgres-sql";
 import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
 import { commonLabels, NamespacedArgs, resourcesFor, restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "./workload";
@@ -36,6 +37,8 @@ export interface PostgresBackupArgs extends NamespacedArgs {
     readonly schedule: string;
     readonly keep: number;
     readonly storageGb: number;
+    /** Provider for objects kept through destroy (the dumps' claim); see providers/cluster.ts. */
+    readonly retainedProvider: k8s.Provider;
 }
 
 export class PostgresBackup extends pulumi.ComponentResource {
@@ -49,8 +52,9 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 metadata: { name: "postgres-backups", namespace: args.namespace, labels },
                 spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: `${args.storageGb}Gi` } } },
             },
-            // Dumps outlive the stack: never deleted by Pulumi.
-            { ...childOpts, retainOnDelete: true },
+            // Dumps outlive the stack and a `backup.enabled: false`: never deleted by Pulumi, and
+            // adopted again when backups come back (a plain create would fail with AlreadyExists).
+            { parent: this, ...retainedObjectOptions(args.retainedProvider) },
         );
         new k8s.batch.v1.CronJob(
             `${name}-cronjob`,

@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "./database-types";
+import { POSTGRES_VERSIONS } from "../versions";
 import { POSTGRES_CLIENT_LABEL, POSTGRES_IMAGES, POSTGRES_UID } from "./postgres-common";
 import { bootstrapSql, passwordEnvName } from "./postgres-sql";
 import {
@@ -19,7 +20,7 @@ import {
 } from "./workload";
 
 /** Image the Job's psql runs from, whatever the server's major: the newest psql serves every older server. */
-export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES["18"];
+export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES[POSTGRES_VERSIONS[POSTGRES_VERSIONS.length - 1]];
 
 export interface DatabaseBootstrapArgs extends NamespacedArgs {
     /** The server, its services (with their passwords) and the admin login the Job uses. */

@@ -18,6 +18,8 @@ export interface DatabaseArgs extends NamespacedArgs {
     readonly config: DatabaseConfig;
     /** The target's managed Postgres, required when `config.mode` is "managed". */
     readonly managed?: ManagedDatabaseFactory;
+    /** Provider for objects kept through destroy (the backups' claim). */
+    readonly retainedProvider: k8s.Provider;
 }
 
 /** Name of the Secret holding one service's connection (DATABASE_URL, PGHOST...). */
@@ -68,6 +70,7 @@ export class Database extends pulumi.ComponentResource {
                         schedule: config.backup.schedule,
                         keep: config.backup.keep,
                         storageGb: config.backup.storageGb,
+                        retainedProvider: args.retainedProvider,
                     },
                     { parent: this },
                 );

@@ -3,6 +3,7 @@
 // pooler holding a stale password (the users' `server_login_retry` outage).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PGBOUNCER_IMAGE } from "../versions";
 import type { DatabaseEndpoint } from "./database-types";
 import { authFileContent, pgbouncerIni } from "./pgbouncer-config";
 import { POSTGRES_CLIENT_LABEL } from "./postgres-common";
@@ -21,8 +22,6 @@ import {
     TMP_VOLUME,
 } from "./workload";
 
-/** PgBouncer 1.25.2: 1.25.0 fails SCRAM logins after a server reconnect (pgbouncer#1418), 1.25.1 had a SCRAM regression (#1501). */
-export const PGBOUNCER_IMAGE = "ghcr.io/cloudnative-pg/pgbouncer:1.25.2";
 /** The image's pgbouncer user and group. */
 export const PGBOUNCER_UID = 998;
 export const PGBOUNCER_GID = 996;

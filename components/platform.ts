@@ -3,17 +3,19 @@
 // one shared Gateway that web apps route through.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GatewayAttachments, GatewaySpec, TRAEFIK_NAMESPACE } from "../providers/cluster";
+import { GatewayAttachments, GatewayExposure, GatewaySpec, retainedObjectOptions, TRAEFIK_NAMESPACE } from "../providers/cluster";
+import { GATEWAY_API_VERSION, TRAEFIK_CHART } from "../versions";
 import type { GatewayRef } from "./app";
 
-/** Gateway API standard channel, pinned to the version Traefik's chart below implements. */
-export const GATEWAY_API_VERSION = "v1.3.0";
+export { GATEWAY_API_VERSION, TRAEFIK_CHART };
+
+/** Gateway API standard channel, pinned (versions.ts) to the version Traefik's chart implements. */
 export const GATEWAY_API_CRDS_URL = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;
-/** Traefik chart 37.0.0 ships Traefik v3.5.0, which implements Gateway API v1.3.0. */
-export const TRAEFIK_CHART = { chart: "traefik", version: "37.0.0", repo: "https://traefik.github.io/charts" };
 
 export interface PlatformArgs {
     readonly provider: k8s.Provider;
+    /** Provider for objects kept through destroy: the namespace that holds the data. */
+    readonly retainedProvider: k8s.Provider;
     /** Namespace the apps and data layer live in. */
     readonly namespace: string;
     /** Kubernetes minor ("1.31"): Pod Security is pinned to it so an upgrade never tightens rules unannounced. */
@@ -40,8 +42,12 @@ export function podSecurityLabels(kubernetesVersion: string): Record<string, str
     };
 }
 
-/** Traefik chart values: only the Gateway API provider, no chart-made Gateway (Slipway makes its own). */
-export function traefikValues() {
+/**
+ * Traefik chart values (chart 41.3.0's values.yaml and values.schema.json): only the Gateway API
+ * provider, no chart-made Gateway (Slipway makes its own), the Service exposed as the target says.
+ */
+export function traefikValues(exposure: GatewayExposure = { type: "LoadBalancer" }) {
+    const nodePorts = exposure.type === "NodePort" ? { web: { nodePort: exposure.httpNodePort }, websecure: { nodePort: exposure.httpsNodePort } } : { web: {}, websecure: {} };
     return {
         providers: {
             kubernetesGateway: { enabled: true },
@@ -52,15 +58,16 @@ export function traefikValues() {
         gateway: { enabled: false },
         gatewayClass: { enabled: true, name: "traefik" },
         deployment: { replicas: 1 },
-        // Pod Security "restricted" (the traefik namespace enforces it) requires a seccomp profile,
-        // which chart 37.0.0 does not set (traefik-helm-chart PR #1618 added it later).
+        // Pod Security "restricted" (the traefik namespace enforces it) requires all of these; the
+        // chart sets them by default since 38.0.2, and stating them keeps that true if defaults move.
         podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         podDisruptionBudget: { enabled: false },
-        service: { type: "LoadBalancer" },
+        // The chart's templates read the type from service.spec (a top-level service.type is ignored).
+        service: { spec: { type: exposure.type } },
         ports: {
-            web: { port: 8000, exposedPort: 80 },
-            websecure: { port: 8443, exposedPort: 443 },
+            web: { port: 8000, exposedPort: 80, ...nodePorts.web },
+            websecure: { port: 8443, exposedPort: 443, ...nodePorts.websecure },
         },
     };
 }
@@ -117,17 +124,19 @@ export class Platform extends pulumi.ComponentResource {
                     namespace: traefikNs.metadata.name,
                     // The Gateway API CRDs come from the pinned upstream manifest above, once per cluster.
                     skipCrds: true,
-                    values: traefikValues(),
+                    values: traefikValues(args.gateway.exposure),
                 },
                 { ...childOpts, dependsOn: crds ? [crds] : [] },
             );
             ready.push(traefik);
         }
 
+        // The namespace holds every data claim: deleting it would delete them all, whatever the
+        // StatefulSets' retention says. So it outlives `pulumi destroy` and the next `up` adopts it.
         const ns = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             { metadata: { name: args.namespace, labels: { ...podSecurityLabels(args.kubernetesVersion), "app.kubernetes.io/managed-by": "pulumi" } } },
-            { ...childOpts, dependsOn: args.dependsOn },
+            { parent: this, ...retainedObjectOptions(args.retainedProvider), dependsOn: args.dependsOn },
         );
         this.namespace = ns.metadata.name;
         ready.push(ns);

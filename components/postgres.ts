@@ -109,8 +109,10 @@ export class InClusterPostgres extends pulumi.ComponentResource {
                     ...retainedDataVolume(app, args.storageClass, `${args.storageGb}Gi`),
                 },
             },
-            // The database outlives `pulumi destroy` and any removal from config.
-            { ...childOpts, dependsOn: args.dependsOn, retainOnDelete: true },
+            // Not retained (a retained object would block its own re-creation): the data is in the claim,
+            // which the retention policy keeps when the StatefulSet goes, in a namespace that outlives
+            // `pulumi destroy`, on a Retain class. The next StatefulSet binds the same claim.
+            { ...childOpts, dependsOn: args.dependsOn },
         );
 
         this.endpoint = { host: this.host, port: POSTGRES_PORT, services, sslMode: "disable", admin: { user: "postgres", password: superuserPassword, superuser: true }, ready: [statefulSet] };

@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../config";
+import { REDIS_IMAGE } from "../versions";
 import type { ManagedCacheFactory } from "./cache-types";
 import { CACHE_CLIENT_LABEL } from "./app";
 import { redisUrl } from "./connection";
@@ -20,7 +21,6 @@ import {
     selectorLabels,
 } from "./workload";
 
-export const REDIS_IMAGE = "redis:7.4.2-bookworm";
 /** The official image's redis user and group. */
 export const REDIS_UID = 999;
 const DATA_DIR = "/data";
@@ -109,7 +109,8 @@ export class Redis extends pulumi.ComponentResource {
                     ...retainedDataVolume(app, args.storageClass, `${args.cache.storageGb}Gi`),
                 },
             },
-            { ...childOpts, dependsOn: args.dependsOn, retainOnDelete: true },
+            // Not retained: deleting the StatefulSet stops Redis; its claim (and data) stays by the retention policy.
+            { ...childOpts, dependsOn: args.dependsOn },
         );
         new k8s.core.v1.Service(
             `${name}-service`,

@@ -20,6 +20,17 @@ export type GatewayAttachmentsFactory = (
     opts: pulumi.ComponentResourceOptions,
 ) => GatewayAttachments;
 
+/**
+ * How the Traefik that Slipway installs is reached from outside: a LoadBalancer Service (clouds,
+ * k3d's servicelb), NodePorts (bare metal, kind with port mappings), or only inside the cluster
+ * (`kubectl port-forward`). Pulumi awaits a LoadBalancer's address, which never comes where no
+ * load-balancer controller runs, so that choice must match the cluster.
+ */
+export type GatewayExposure =
+    | { readonly type: "LoadBalancer" }
+    | { readonly type: "NodePort"; readonly httpNodePort: number; readonly httpsNodePort: number }
+    | { readonly type: "ClusterIP" };
+
 /** How traffic reaches the cluster's Gateway: the class and the listener ports it serves. */
 export interface GatewaySpec {
     /** GatewayClass the stack's Gateway uses. */
@@ -30,6 +41,8 @@ export interface GatewaySpec {
     readonly httpsPort: number;
     /** Whether Slipway must install the controller (Traefik) and the Gateway API CRDs itself. */
     readonly installController: boolean;
+    /** How the installed controller's Service is exposed (only when installController). */
+    readonly exposure?: GatewayExposure;
     /** Where gateway traffic to the pods comes from, for the NetworkPolicy allow. */
     readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
     readonly attachments: GatewayAttachmentsFactory;
@@ -41,11 +54,9 @@ export interface GatewaySpec {
     readonly healthCheckPolicies: boolean;
 }
 
-export interface Cluster {
+export interface Cluster extends KubernetesProviders {
     /** The cluster's name (DNS-1123 label). */
     readonly name: string;
-    /** Every Kubernetes resource is created with this provider, explicitly. */
-    readonly provider: k8s.Provider;
     /** Admin kubeconfig, always a secret; absent when the cluster was not created by Slipway. */
     readonly kubeconfig?: pulumi.Output<string>;
     /** Default ReadWriteOnce storage class; undefined means the cluster's own default class. */
@@ -71,24 +82,42 @@ export function appUrl(ingress: { host: string; path: string; tls: boolean }, pu
     return `${scheme}://${ingress.host}${suffix}${ingress.path}`;
 }
 
-/** Builds the Kubernetes provider from a kubeconfig; the identifier keeps it stable when the kubeconfig rotates. */
-export function kubernetesProvider(
+/** The two Kubernetes providers of a stack, built from the same kubeconfig. */
+export interface KubernetesProviders {
+    /** Creates objects with a plain create: an object already in the cluster is an error, never silently taken over. */
+    readonly provider: k8s.Provider;
+    /**
+     * For objects Slipway keeps through `pulumi destroy` (retainOnDelete) and only those: they stay
+     * in the cluster but leave the state, so the next `up` must adopt them (upsertExistingObjects)
+     * instead of failing with AlreadyExists, as @pulumi/kubernetes >= 4.29 does by default. Safe
+     * here because a retained object is never deleted by Pulumi, so a rename can never turn into
+     * create-then-delete of the same object (the danger provider.d.ts names). Patch force: the
+     * previous owner was an earlier Pulumi run whose field manager is gone with its state.
+     */
+    readonly retainedProvider: k8s.Provider;
+}
+
+/** Builds the stack's Kubernetes providers from a kubeconfig; the identifier keeps them stable when the kubeconfig rotates. */
+export function kubernetesProviders(
     name: string,
-    args: { kubeconfig?: pulumi.Input<string>; context?: string; clusterIdentifier: pulumi.Input<string>; deleteUnreachable?: boolean },
+    args: { kubeconfig?: pulumi.Input<string>; context?: string; clusterIdentifier: pulumi.Input<string> },
     opts: pulumi.CustomResourceOptions,
-): k8s.Provider {
-    return new k8s.Provider(
-        name,
-        {
-            kubeconfig: args.kubeconfig,
-            context: args.context,
-            clusterIdentifier: args.clusterIdentifier,
-            deleteUnreachable: args.deleteUnreachable,
-            // Refuse to guess a namespace: every object Slipway creates names its own.
-            enableServerSideApply: true,
-        },
-        opts,
-    );
+): KubernetesProviders {
+    const common = {
+        kubeconfig: args.kubeconfig,
+        context: args.context,
+        clusterIdentifier: args.clusterIdentifier,
+        enableServerSideApply: true,
+    };
+    return {
+        provider: new k8s.Provider(name, common, opts),
+        retainedProvider: new k8s.Provider(`${name}-retained`, { ...common, upsertExistingObjects: true, enablePatchForce: true }, opts),
+    };
+}
+
+/** Resource options of an object that outlives `pulumi destroy` and is adopted again by the next `up`. */
+export function retainedObjectOptions(retainedProvider: k8s.Provider): { provider: k8s.Provider; retainOnDelete: true } {
+    return { provider: retainedProvider, retainOnDelete: true };
 }
 
 /** Where the Traefik gateway's pods run; NetworkPolicies admit gateway traffic from here. */
@@ -101,6 +130,7 @@ export const traefikGateway: GatewaySpec = {
     httpPort: 8000,
     httpsPort: 8443,
     installController: true,
+    exposure: { type: "LoadBalancer" },
     healthCheckPolicies: false,
     sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": TRAEFIK_NAMESPACE } } }],
     // Local and bring-your-own clusters have no certificate authority Slipway can rely on: a

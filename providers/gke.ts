@@ -12,7 +12,7 @@ import type { ManagedDatabaseFactory } from "../components/database-types";
 import { CloudSqlPostgres, cloudSqlProblems } from "../components/cloudsql";
 import type { ManagedCacheFactory } from "../components/cache-types";
 import { MemorystoreRedis } from "../components/memorystore";
-import { Cluster, GatewaySpec, kubernetesProvider } from "./cluster";
+import { Cluster, GatewaySpec, kubernetesProviders } from "./cluster";
 import { googleGatewayAttachments } from "./gke-gateway";
 import { GKE_RANGES, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
 import { gkeNodeConfig, gkeNodePool, NodeServiceAccount } from "./gke-nodes";
@@ -124,6 +124,7 @@ export function gkeProblems(args: GkeClusterArgs): string[] {
 export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     public readonly name: string;
     public readonly provider: k8s.Provider;
+    public readonly retainedProvider: k8s.Provider;
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly storageClass = GKE_STORAGE_CLASS;
     public readonly retainedStorageClass = GKE_RETAINED_STORAGE_CLASS;
@@ -246,12 +247,12 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 .all([this.cluster.endpoint, this.cluster.masterAuth.clusterCaCertificate])
                 .apply(([endpoint, ca]) => gkeKubeconfig(contextName, endpoint, ca ?? "")),
         );
-        this.provider = kubernetesProvider(
+        ({ provider: this.provider, retainedProvider: this.retainedProvider } = kubernetesProviders(
             `${name}-k8s`,
             // From plain config, never the kubeconfig: a rotated CA or endpoint must not replace every object.
             { kubeconfig: this.kubeconfig, clusterIdentifier: `gke-${project}-${region}-${args.name}` },
             { parent: this, dependsOn: [this.nodePool] },
-        );
+        ));
 
         const retained = new k8s.storage.v1.StorageClass(
             `${name}-retained`,

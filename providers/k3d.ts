@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import type { K3dConfig, SlipwayConfig } from "../config";
 import { K3S_IMAGES, KubernetesMinor } from "../versions";
-import { Cluster, kubernetesProvider, traefikGateway } from "./cluster";
+import { Cluster, kubernetesProviders, traefikGateway } from "./cluster";
 import { K3dClusterResource } from "./k3d-lifecycle";
 
 export { K3S_IMAGES };
@@ -74,6 +74,7 @@ export interface K3dClusterArgs {
 export class K3dCluster extends pulumi.ComponentResource implements Cluster {
     public readonly name: string;
     public readonly provider: k8s.Provider;
+    public readonly retainedProvider: k8s.Provider;
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly storageClass = "local-path";
     public readonly retainedStorageClass = RETAINED_STORAGE_CLASS;
@@ -100,7 +101,7 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
         );
         this.kubeconfig = pulumi.secret(cluster.kubeconfig);
 
-        this.provider = kubernetesProvider(
+        ({ provider: this.provider, retainedProvider: this.retainedProvider } = kubernetesProviders(
             `${name}-k8s`,
             {
                 kubeconfig: this.kubeconfig,
@@ -113,7 +114,7 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
                 clusterIdentifier: pulumi.interpolate`k3d-${cluster.id}`,
             },
             { parent: this },
-        );
+        ));
 
         // local-path names a volume's folder after the random PV name; a path from the PVC's
         // namespace/name is what lets a re-created cluster find the same data on the host.

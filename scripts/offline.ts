@@ -130,6 +130,16 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 }
 
 /**
+ * What a `.get()` read of a live object would find. Offline there is no cluster: a StorageClass
+ * named as retained is assumed to be what the config says it is (Retain); `pulumi preview` reads
+ * the real one and stops if it is not.
+ */
+function readState(type: string, id: string): Record<string, any> {
+    if (type === "kubernetes:storage.k8s.io/v1:StorageClass") return { metadata: { name: id }, reclaimPolicy: "Retain" };
+    return {};
+}
+
+/**
  * Runs the program for `stack`. `load` requires index.ts; the default clears the project's own
  * modules from Node's cache first (jest callers pass their own, e.g. jest.isolateModules).
  */
@@ -141,7 +151,10 @@ export async function runProgram(
     const resources: RecordedResource[] = [];
     pulumi.runtime.setMocks(
         {
-            newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) }),
+            newResource: (args) =>
+                args.id !== undefined && args.id !== ""
+                    ? { id: args.id, state: readState(args.type, args.id) }
+                    : { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) },
             call: (args) => {
                 throw new Error(`unexpected provider function call ${args.token}: the program must not invoke providers`);
             },

@@ -4,6 +4,7 @@ import type { AppConfig, SlipwayConfig } from "../config";
 import { isPinnedImage, parseConfig } from "../config";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
 import { allStrings, find, findAll, isSecretPath, maybeFind, parsedStackConfig, podSpec, runComponents, runStack, stackConfig } from "./helpers";
+import { dataKeptProblems } from "./helpers";
 
 const RETAINED_CLASS = "local-path-retain";
 
@@ -121,7 +122,7 @@ describe("stateful apps", () => {
             expect(claim.spec.resources.requests.storage).toBe(app.storage?.size ?? "1Gi");
             expect(sts.inputs.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
             expect(sts.inputs.spec.podManagementPolicy).toBe("Parallel");
-            expect(sts.retainOnDelete).toBe(true);
+            expect(dataKeptProblems(dev, sts)).toEqual([]);
             // The data volume is mounted where the app keeps its data, and is never an emptyDir.
             const mount = mainContainer(sts, app).volumeMounts.find((m: any) => m.name === claim.metadata.name);
             expect(mount.mountPath).toBe(app.storage?.mountPath ?? "/data");

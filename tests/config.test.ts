@@ -51,7 +51,7 @@ describe("valid config and defaults", () => {
     test("the sample is accepted and defaults are applied", () => {
         const cfg = parseConfig(validRaw(), ctx());
         expect(cfg.stack).toBe("test");
-        expect(cfg.cluster.kubernetesVersion).toBe("1.31");
+        expect(cfg.cluster.kubernetesVersion).toBe("1.35");
         // No explicit namespace: the cluster's name is the apps' namespace.
         expect(cfg.namespace).toBe("shop");
         expect(cfg.k3d).toMatchObject({ servers: 1, agents: 0, subnet: "172.28.0.0/16", httpPort: 8080, httpsPort: 8443, apiPort: 6550 });
@@ -69,7 +69,7 @@ describe("valid config and defaults", () => {
         expect(parseConfig(validRaw(), ctx()).database!.mode).toBe("in-cluster");
         const existing = edited((r) => {
             r.target = "existing";
-            r.existing = { context: "kind-shop" };
+            r.existing = { context: "kind-shop", storage: { provisioner: "rancher.io/local-path" } };
         });
         expect(parseConfig(existing, ctx()).database!.mode).toBe("in-cluster");
         const gke = edited((r) => {
@@ -141,7 +141,7 @@ describe("each error names the key, the bad value and what is allowed", () => {
         ["unknown target", (r: any) => (r.target = "aws"), "slipway:target", ['"aws"', "k3d", "existing"]],
         ["cluster name not DNS-safe", (r: any) => (r.cluster.name = "Shop_1"), "slipway:cluster.name", ['"Shop_1"', "DNS-1123"]],
         ["app name not DNS-safe", (r: any) => (r.apps[1].name = "Worker"), "slipway:apps[1].name", ['"Worker"', "DNS-1123"]],
-        ["unpinned kubernetesVersion", (r: any) => (r.cluster.kubernetesVersion = "1.29"), "slipway:cluster.kubernetesVersion", ['"1.29"', "1.31"]],
+        ["Kubernetes minor past end of life", (r: any) => (r.cluster.kubernetesVersion = "1.34"), "slipway:cluster.kubernetesVersion", ['"1.34"', "1.35"]],
         ["image on :latest", (r: any) => (r.apps[0].image = "nginx:latest"), "slipway:apps[0].image", ['"nginx:latest"', "pinned"]],
         ["untagged image", (r: any) => (r.apps[0].image = "nginx"), "slipway:apps[0].image", ['"nginx"', "pinned"]],
         // A registry port is not a tag.
@@ -192,7 +192,7 @@ describe("cross-field rules", () => {
     test.each(["k3d", "existing"])("mode: managed is refused on %s", (target) => {
         const raw = edited((r) => {
             r.target = target;
-            if (target === "existing") r.existing = { context: "kind" };
+            if (target === "existing") r.existing = { context: "kind", storage: { retainedClass: "keep" } };
             r.database.mode = "managed";
         });
         const message = problemAt(raw, "slipway:database.mode");

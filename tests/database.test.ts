@@ -2,6 +2,8 @@
 // backups, connection Secrets and NetworkPolicies — actual inputs and options, under mocks.
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
 import { allStrings, find, findAll, isSecretPath, podSpec, runStack, stackConfig } from "./helpers";
+import { POSTGRES_IMAGES, POSTGRES_VERSIONS } from "../versions";
+import { dataKeptProblems, retainedProviderOf } from "./helpers";
 
 let dev: ProgramRun;
 beforeAll(async () => {
@@ -17,9 +19,9 @@ const envValue = (c: any, name: string) => (c.env as any[]).find((e) => e.name =
 const PASSWORD_MARK = "offline-";
 
 describe("in-cluster Postgres", () => {
-    test("StatefulSet keeps its data: retained class, PVC retention Retain, retainOnDelete", () => {
+    test("StatefulSet keeps its data: retained class, PVC retention Retain, a namespace kept through destroy", () => {
         const sts = find(dev, "StatefulSet", "shop-db-postgres-statefulset");
-        expect(sts.retainOnDelete).toBe(true);
+        expect(dataKeptProblems(dev, sts)).toEqual([]);
         expect(sts.inputs.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
         const [claim] = sts.inputs.spec.volumeClaimTemplates;
         expect(claim.spec.storageClassName).toBe("local-path-retain");
@@ -30,7 +32,8 @@ describe("in-cluster Postgres", () => {
     test("runs the pinned official image of the configured major as its own user", () => {
         const sts = find(dev, "StatefulSet", "shop-db-postgres-statefulset");
         const pg = container(sts, "postgres");
-        expect(pg.image).toBe("postgres:16.11-bookworm");
+        expect(pg.image).toBe(POSTGRES_IMAGES["16"]);
+        expect(pg.image).toMatch(/^postgres:16\.\d+-bookworm$/);
         expect(podSpec(sts).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, fsGroup: 999, seccompProfile: { type: "RuntimeDefault" } });
         expect(pg.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
         expect(envValue(pg, "PGDATA").value).toBe("/var/lib/postgresql/data/pgdata");
@@ -96,7 +99,8 @@ describe("bootstrap Job", () => {
         expect(envValue(c, "PGUSER").value).toBe("postgres");
         expect(envValue(c, "PGHOST").value).toBe("postgres"); // the Service name, never a pod IP
         expect(c.command.join(" ")).toContain("psql -v ON_ERROR_STOP=1 -f /bootstrap/bootstrap.sql");
-        expect(c.image).toMatch(/^postgres:17\./); // \getenv needs psql 15+, whatever the server's major
+        // The newest psql: \getenv needs 15+, and a client serves every older server.
+        expect(c.image).toBe(POSTGRES_IMAGES[POSTGRES_VERSIONS[POSTGRES_VERSIONS.length - 1]]);
         const sqlMap = find(dev, "ConfigMap", "shop-db-bootstrap-sql");
         expect(spec.volumes.find((v: any) => v.name === "sql").configMap.name).toBe(sqlMap.inputs.metadata.name);
         const sql = sqlMap.inputs.data["bootstrap.sql"];
@@ -215,8 +219,7 @@ describe("Redis", () => {
         expect(conf).toMatch(/^appendonly yes$/m);
         expect(conf).toMatch(/^dir \/data$/m);
         expect(conf).not.toMatch(/^\s*requirepass/m);
-        expect(sts().retainOnDelete).toBe(true);
-        expect(sts().inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe("Retain");
+        expect(dataKeptProblems(dev, sts())).toEqual([]);
         expect(sts().inputs.spec.volumeClaimTemplates[0].spec.storageClassName).toBe("local-path-retain");
     });
 
@@ -238,7 +241,9 @@ describe("backups", () => {
         expect(script).toContain("pg_dump -Fc -d billing");
         expect(script).toContain("tail -n +8"); // keep: 7
         const claim = find(dev, "PersistentVolumeClaim", "shop-db-backup-volume");
+        // Kept through destroy and `backup.enabled: false`, and adopted when backups come back.
         expect(claim.retainOnDelete).toBe(true);
+        expect(claim.provider).toBe(retainedProviderOf(dev).ref);
         expect(claim.inputs.spec.storageClassName).toBe("local-path-retain");
     });
 });

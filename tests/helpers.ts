@@ -122,12 +122,31 @@ export function maybeFind(run: ProgramRun, type: string, name: string): Recorded
     return run.resources.find((r) => typeMatches(r, type) && r.name === name);
 }
 
-/** The stack's one Kubernetes provider, and the reference string its resources must carry. */
+/** The stack's Kubernetes provider (plain creates), and the reference string its resources must carry. */
 export function kubernetesProviderOf(run: ProgramRun): { resource: RecordedResource; ref: string } {
-    const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
-    if (providers.length !== 1) throw new Error(`expected one Kubernetes provider, found ${providers.length}`);
+    return providerNamed(run, (r) => !r.name.endsWith("-retained"));
+}
+
+/** The stack's provider for objects kept through destroy (upsertExistingObjects). */
+export function retainedProviderOf(run: ProgramRun): { resource: RecordedResource; ref: string } {
+    return providerNamed(run, (r) => r.name.endsWith("-retained"));
+}
+
+function providerNamed(run: ProgramRun, which: (r: RecordedResource) => boolean): { resource: RecordedResource; ref: string } {
+    const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes" && which(r));
+    if (providers.length !== 1) throw new Error(`expected one such Kubernetes provider, found ${providers.length}`);
     const resource = providers[0];
     return { resource, ref: `${resource.urn}::${resource.name}-id` };
+}
+
+/** Kubernetes resources not on the provider their retention calls for: retained ones adopt, the rest create. */
+export function onWrongKubernetesProvider(run: ProgramRun): string[] {
+    const plain = kubernetesProviderOf(run).ref;
+    const retained = retainedProviderOf(run).ref;
+    return run.resources
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
+        .filter((r) => r.provider !== (r.retainOnDelete ? retained : plain))
+        .map((r) => `${r.type} ${r.name} (retainOnDelete ${r.retainOnDelete}) -> ${r.provider || "default"}`);
 }
 
 /** Pod template spec of a Deployment, StatefulSet or Job. */
@@ -171,4 +190,27 @@ function valueAt(value: any, dotted: string): unknown {
         .split(/\.|\[(\d+)\]/)
         .filter((p) => p !== undefined && p !== "")
         .reduce((v, p) => (v === undefined || v === null ? undefined : v[p]), value);
+}
+
+/**
+ * Why a StatefulSet's data would not survive `pulumi destroy`, its removal from config or its
+ * replacement; empty when it would. The set itself is not retained (a retained object left in the
+ * cluster blocks its own re-creation), so the data must be kept by everything around it: the claim
+ * retention policy, a namespace that outlives destroy, and a class that reclaims with Retain.
+ */
+export function dataKeptProblems(run: ProgramRun, sts: RecordedResource): string[] {
+    const problems: string[] = [];
+    if (sts.retainOnDelete) problems.push("the StatefulSet is retainOnDelete: a re-created one would fail with AlreadyExists");
+    const policy = sts.inputs.spec.persistentVolumeClaimRetentionPolicy;
+    if (policy?.whenDeleted !== "Retain" || policy?.whenScaled !== "Retain") problems.push(`claim retention is ${JSON.stringify(policy)}`);
+    const namespace = findAll(run, "Namespace").find((n) => n.inputs.metadata.name === sts.inputs.metadata.namespace);
+    if (!namespace?.retainOnDelete) problems.push(`namespace ${sts.inputs.metadata.namespace} is not kept through destroy (deleting it deletes every claim)`);
+    for (const claim of sts.inputs.spec.volumeClaimTemplates ?? []) {
+        const className = claim.spec.storageClassName;
+        const created = findAll(run, "StorageClass").find((c) => c.inputs.metadata.name === className);
+        // A class the stack only reads (existing.storage.retainedClass) is checked live for Retain.
+        if (created && created.inputs.reclaimPolicy !== "Retain") problems.push(`class ${className} reclaims with ${created.inputs.reclaimPolicy}`);
+        if (!className) problems.push("claim uses the cluster's default class");
+    }
+    return problems;
 }
