@@ -55,18 +55,20 @@ async function snapshot(): Promise<string> {
 }
 
 /** Polls like an app's connection retry until a query through the pooler succeeds; ms taken. */
-async function msUntilReachable(since: number, limitMs: number): Promise<number> {
-    let last = "";
+/** Retries a login through PgBouncer until it works: how long that took, and every refusal on the way. */
+async function reachable(since: number, limitMs: number): Promise<{ ms: number; refusals: string[] }> {
+    const refusals: string[] = [];
     while (Date.now() - since < limitMs) {
         try {
-            if ((await whoAmI(bouncer.port, "shop", passwords.shop, "shop")) === "shop@shop") return Date.now() - since;
+            if ((await whoAmI(bouncer.port, "shop", passwords.shop, "shop")) === "shop@shop") return { ms: Date.now() - since, refusals };
         } catch (e) {
-            last = (e as Error).message;
+            refusals.push((e as Error).message);
         }
         await sleep(100);
     }
-    throw new Error(`not reachable through PgBouncer within ${limitMs} ms; last error: ${last}\n--- pgbouncer ---\n${bouncer.log()}`);
+    throw new Error(`not reachable through PgBouncer within ${limitMs} ms; last error: ${refusals.pop()}\n--- pgbouncer ---\n${bouncer.log()}`);
 }
+const msUntilReachable = async (since: number, limitMs: number) => (await reachable(since, limitMs)).ms;
 
 beforeAll(async () => {
     pg = track(await startPostgres());
@@ -157,12 +159,22 @@ test("PgBouncer accepts the startup options Django/psycopg send", async () => {
 test("after a Postgres restart, clients through PgBouncer get in again within 10 s on their own", async () => {
     expect(await whoAmI(bouncer.port, "shop", passwords.shop, "shop")).toBe("shop@shop"); // a pooled server connection exists
     const t0 = Date.now();
+    const logBefore = bouncer.log().length;
     // Clients keep retrying throughout, as apps do, so PgBouncer sees logins fail while Postgres is down.
-    const reachable = msUntilReachable(t0, 10000);
+    const attempts = reachable(t0, 10000);
     await pg.restart();
     const ready = Date.now() - t0;
-    const total = await reachable;
-    console.log(`Postgres restart: server ready after ${ready} ms; a client through PgBouncer got in after ${total} ms (${total - ready} ms after ready)`);
+    const { ms: total, refusals } = await attempts;
+    console.log(`Postgres restart: server ready after ${ready} ms; a client through PgBouncer got in after ${total} ms (${total - ready} ms after ready), refused ${refusals.length} times before`);
+    // The outage was real: PgBouncer's own login to Postgres was refused while it went down (the
+    // moment a stale pooler would cache), and it got in again by retrying after server_login_retry.
+    const during = bouncer.log().slice(logBefore);
+    const refusedAt = during.search(/login failed: FATAL/);
+    expect(refusedAt).toBeGreaterThanOrEqual(0);
+    expect(during.slice(refusedAt)).toMatch(/new connection to server/);
+    // The client waited in the pool (or was refused and retried) until then: never a stale error for good.
+    expect(refusals.every((r) => !/password authentication failed/.test(r))).toBe(true);
+    expect(total).toBeGreaterThan(ready);
     expect(total).toBeLessThan(10000);
 });
 

