@@ -57,10 +57,8 @@ const apps = deployApps({
     provider: cluster.provider,
     storageClass: cluster.retainedStorageClass,
     gateway: platform.gateway,
-    envFromSecrets: (app) => [
-        ...(app.database ? [database!.connectionSecrets[app.database]] : []),
-        ...(app.cache ? [cache!.urlSecretName] : []),
-    ],
+    envFrom: (app) => [...(app.database ? [database!.connections[app.database]] : []), ...(app.cache ? [cache!.url] : [])],
+    migrateEnvFrom: (app) => [...(app.database ? [database!.migrations[app.database]] : []), ...(app.cache ? [cache!.url] : [])],
     secretConfig: (key) => slipwayConfig.requireSecret(key),
     dependsOn: [...platform.ready, ...(database?.ready ?? [])],
 });

@@ -5,9 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AppConfig } from "../config";
 import {
+    awaitAnnotations,
+    checksumOf,
     commonLabels,
+    CONFIG_CHECKSUM_ANNOTATION,
     contentHash,
     disruptionBudget,
+    jobAwaitAnnotations,
     NamespacedArgs,
     probes,
     ProbeAction,
@@ -15,6 +19,7 @@ import {
     restrictedContainerSecurity,
     restrictedPodSecurity,
     retainedDataVolume,
+    SecretRef,
     selectorLabels,
     spreadConstraints,
     TMP_MOUNT,
@@ -40,12 +45,16 @@ export interface AppArgs extends NamespacedArgs {
     /** Names of the apps that call this one (their `connectsTo` names it). */
     readonly clients: readonly string[];
     /** Secrets injected whole as env (database connection, cache URL), read by reference. */
-    readonly envFromSecrets: readonly pulumi.Input<string>[];
+    readonly envFrom: readonly SecretRef[];
+    /** What the migrate Job reads instead: the database's direct connection (never the pooler). */
+    readonly migrateEnvFrom: readonly SecretRef[];
     /** Resolves a secret config key named by `secretEnv.<NAME>.config`. */
     readonly secretConfig: (key: string) => pulumi.Output<string>;
 }
 
 const DEFAULT_STORAGE = { size: "1Gi", mountPath: "/data" };
+/** How long a migration may run, image pull included, before Kubernetes stops it. */
+const MIGRATE_DEADLINE_SECONDS = 1800;
 
 /** The Service port apps and the gateway use; the container port stays the app's own. */
 export const SERVICE_PORT = 80;
@@ -64,11 +73,14 @@ export class App extends pulumi.ComponentResource {
         const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
         const labels = commonLabels(app.name, app.kind);
         const metadata = (suffix = "") => ({ name: `${app.name}${suffix}`, namespace: args.namespace, labels });
+        const awaited = (suffix = "") => ({ ...metadata(suffix), annotations: awaitAnnotations() });
 
         const envSecret = this.envSecret(name, args, metadata("-env"), childOpts);
-        this.envSecretName = envSecret?.metadata.name;
+        this.envSecretName = envSecret ? pulumi.output(envSecret.name) : undefined;
+        // Pods roll when a Secret they read changes (a rotated password, a new database host).
+        const checksum = checksumOf([...args.envFrom, ...(envSecret ? [envSecret] : [])].map((s) => s.checksum));
 
-        const container = appContainer(app, args.envFromSecrets, envSecret?.metadata.name);
+        const container = appContainer(app, args.envFrom.map((s) => s.name), envSecret?.name);
         const podLabels = clientLabels(app);
         const podSpec = (containers: Container[], restartPolicy?: string): PodSpec => ({
             securityContext: restrictedPodSecurity(app.runAsUser),
@@ -83,18 +95,29 @@ export class App extends pulumi.ComponentResource {
 
         const dependsOn = pulumi.output(args.dependsOn ?? []);
         if (app.migrate) {
-            const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...jobContainer } = container;
+            const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...jobContainer } = appContainer(app, args.migrateEnvFrom.map((s) => s.name), envSecret?.name);
             // Jobs are immutable; a name from the image and command makes a new release run it again.
             this.migrateJob = new k8s.batch.v1.Job(
                 `${name}-migrate`,
                 {
-                    metadata: { ...metadata(`-migrate-${contentHash(app.image, app.migrate.command)}`), labels: commonLabels(app.name, "migrate") },
+                    metadata: {
+                        ...metadata(`-migrate-${contentHash(app.image, app.migrate.command)}`),
+                        labels: commonLabels(app.name, "migrate"),
+                        annotations: jobAwaitAnnotations(MIGRATE_DEADLINE_SECONDS),
+                    },
                     spec: {
                         backoffLimit: 3,
-                        activeDeadlineSeconds: 1800,
+                        activeDeadlineSeconds: MIGRATE_DEADLINE_SECONDS,
                         template: {
                             // Not the app's selector labels: a migrate pod must never join the Service or the PDB.
-                            metadata: { labels: { ...podLabels, "app.kubernetes.io/name": `${app.name}-migrate`, "app.kubernetes.io/part-of": "slipway" } },
+                            metadata: {
+                                labels: {
+                                    ...podLabels,
+                                    ...(app.database ? { [MIGRATE_CLIENT_LABEL]: app.database } : {}),
+                                    "app.kubernetes.io/name": `${app.name}-migrate`,
+                                    "app.kubernetes.io/part-of": "slipway",
+                                },
+                            },
                             spec: podSpec([{ ...jobContainer, name: "migrate", command: app.migrate.command, args: [] }], "Never"),
                         },
                     },
@@ -107,16 +130,19 @@ export class App extends pulumi.ComponentResource {
         const mounts = app.kind === "stateful" ? [{ name: "data", mountPath: (app.storage ?? DEFAULT_STORAGE).mountPath }] : [];
         const mainContainer = { ...container, volumeMounts: [...((container.volumeMounts as VolumeMount[]) ?? []), ...mounts] };
         const podTemplate = {
-            metadata: { labels: { ...selectorLabels(app.name), ...podLabels, "app.kubernetes.io/component": app.kind } },
+            metadata: {
+                labels: { ...selectorLabels(app.name), ...podLabels, "app.kubernetes.io/component": app.kind },
+                annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum },
+            },
             spec: podSpec([mainContainer]),
         };
         if (app.kind === "stateful") {
-            this.statefulSet(name, args, metadata(), podTemplate, { ...childOpts, dependsOn: rolloutAfter });
+            this.statefulSet(name, args, awaited(), podTemplate, { ...childOpts, dependsOn: rolloutAfter });
         } else {
             new k8s.apps.v1.Deployment(
                 `${name}-deployment`,
                 {
-                    metadata: metadata(),
+                    metadata: awaited(),
                     spec: {
                         replicas: app.replicas,
                         revisionHistoryLimit: 5,
@@ -134,7 +160,7 @@ export class App extends pulumi.ComponentResource {
             const service = new k8s.core.v1.Service(
                 `${name}-service`,
                 {
-                    metadata: metadata(),
+                    metadata: awaited(),
                     spec: {
                         type: "ClusterIP",
                         selector: selectorLabels(app.name),
@@ -156,7 +182,7 @@ export class App extends pulumi.ComponentResource {
     }
 
     // Generated values live in the stack's state (RandomPassword), so they are stable across updates.
-    private envSecret(name: string, args: AppArgs, metadata: object, opts: pulumi.CustomResourceOptions) {
+    private envSecret(name: string, args: AppArgs, metadata: object, opts: pulumi.CustomResourceOptions): SecretRef | undefined {
         const entries = Object.entries(args.app.secretEnv);
         if (entries.length === 0) return undefined;
         const stringData: Record<string, pulumi.Output<string>> = {};
@@ -172,13 +198,14 @@ export class App extends pulumi.ComponentResource {
                 stringData[envName] = pulumi.secret(args.secretConfig(source.config));
             }
         }
-        return new k8s.core.v1.Secret(`${name}-env`, { metadata, type: "Opaque", stringData }, opts);
+        const secret = new k8s.core.v1.Secret(`${name}-env`, { metadata, type: "Opaque", stringData }, opts);
+        return { name: secret.metadata.name, checksum: checksumOf(stringData) };
     }
 
     private statefulSet(
         name: string,
         args: AppArgs,
-        metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
+        metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string>; annotations: Record<string, string> },
         template: PodTemplateSpec,
         opts: pulumi.CustomResourceOptions,
     ) {
@@ -283,6 +310,8 @@ export function clientLabels(app: AppConfig): Record<string, string> {
     };
 }
 export const DATABASE_CLIENT_LABEL = "slipway.dev/database";
+/** On migrate Job pods only: admits them to Postgres itself, past the pooler (database.ts). */
+export const MIGRATE_CLIENT_LABEL = "slipway.dev/database-migrate";
 export const CACHE_CLIENT_LABEL = "slipway.dev/cache";
 
 /** Who may reach an app: the gateway (web apps with a route), declared clients, and a stateful app's own peers. */

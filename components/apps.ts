@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config";
 import { App, GatewayRef } from "./app";
+import type { SecretRef } from "./workload";
 
 /** For each app, the apps that list it in `connectsTo`. */
 export function clientsOf(apps: readonly AppConfig[]): Record<string, string[]> {
@@ -18,8 +19,10 @@ export interface AppsArgs {
     readonly provider: k8s.Provider;
     readonly storageClass?: pulumi.Input<string>;
     readonly gateway: GatewayRef;
-    /** Secret names an app reads whole as env: its database connection, the cache URL. */
-    readonly envFromSecrets: (app: AppConfig) => pulumi.Input<string>[];
+    /** Secrets an app reads whole as env: its database connection, the cache URL. */
+    readonly envFrom: (app: AppConfig) => SecretRef[];
+    /** Secrets its migrate Job reads: the database's direct connection, the cache URL. */
+    readonly migrateEnvFrom: (app: AppConfig) => SecretRef[];
     readonly secretConfig: (key: string) => pulumi.Output<string>;
     readonly dependsOn: pulumi.Resource[];
 }
@@ -36,7 +39,8 @@ export function deployApps(args: AppsArgs): Record<string, App> {
                 storageClass: args.storageClass,
                 gateway: args.gateway,
                 clients: clients[app.name],
-                envFromSecrets: args.envFromSecrets(app),
+                envFrom: args.envFrom(app),
+                migrateEnvFrom: args.migrateEnvFrom(app),
                 secretConfig: args.secretConfig,
                 dependsOn: args.dependsOn,
             }),

@@ -11,6 +11,7 @@ import { bootstrapSql, passwordEnvName } from "./postgres-sql";
 import {
     commonLabels,
     contentHash,
+    jobAwaitAnnotations,
     NamespacedArgs,
     resourcesFor,
     restrictedContainerSecurity,
@@ -21,6 +22,9 @@ import {
 
 /** Image the Job's psql runs from, whatever the server's major: the newest psql serves every older server. */
 export const BOOTSTRAP_IMAGE = POSTGRES_IMAGES[POSTGRES_VERSIONS[POSTGRES_VERSIONS.length - 1]];
+
+/** The Job's own deadline: its image pull and the wait for a server that is still starting included. */
+const BOOTSTRAP_DEADLINE_SECONDS = 900;
 
 export interface DatabaseBootstrapArgs extends NamespacedArgs {
     /** The server, its services (with their passwords) and the admin login the Job uses. */
@@ -69,10 +73,10 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
         this.job = new k8s.batch.v1.Job(
             `${name}-job`,
             {
-                metadata: { name: pulumi.interpolate`postgres-bootstrap-${runId}`, namespace: args.namespace, labels },
+                metadata: { name: pulumi.interpolate`postgres-bootstrap-${runId}`, namespace: args.namespace, labels, annotations: jobAwaitAnnotations(BOOTSTRAP_DEADLINE_SECONDS) },
                 spec: {
                     backoffLimit: 6,
-                    activeDeadlineSeconds: 900,
+                    activeDeadlineSeconds: BOOTSTRAP_DEADLINE_SECONDS,
                     template: {
                         metadata: { labels: { ...labels, [POSTGRES_CLIENT_LABEL]: "true" } },
                         spec: {

@@ -4,15 +4,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../config";
-import { DATABASE_CLIENT_LABEL } from "./app";
+import { DATABASE_CLIENT_LABEL, MIGRATE_CLIENT_LABEL } from "./app";
 import { PostgresBackup } from "./backup";
 import { databaseUrl } from "./connection";
-import type { DatabaseEndpoint, ManagedDatabaseFactory } from "./database-types";
+import type { DatabaseEndpoint, ManagedDatabaseFactory, ServiceDatabase } from "./database-types";
 import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
 import { DatabaseBootstrap } from "./bootstrap";
 import { InClusterPostgres, postgresMaxConnections } from "./postgres";
 import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres-common";
-import { commonLabels, NamespacedArgs, selectorLabels } from "./workload";
+import { checksumOf, commonLabels, NamespacedArgs, SecretRef, selectorLabels } from "./workload";
 
 export interface DatabaseArgs extends NamespacedArgs {
     readonly config: DatabaseConfig;
@@ -37,6 +37,14 @@ export class Database extends pulumi.ComponentResource {
     public readonly ready: pulumi.Resource[];
     /** Databases by name, each with its connection Secret's name. */
     public readonly connectionSecrets: Record<string, pulumi.Output<string>> = {};
+    /** Per database, the Secret apps read (through the pooler when on), with its checksum. */
+    public readonly connections: Record<string, SecretRef> = {};
+    /**
+     * Per database, the Secret a migrate Job reads: the server itself, never the pooler. Django,
+     * Rails and Prisma migrations take advisory locks and session state that PgBouncer's
+     * transaction mode would hand to another client mid-migration.
+     */
+    public readonly migrations: Record<string, SecretRef> = {};
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:database:Database", name, args, opts);
@@ -76,7 +84,11 @@ export class Database extends pulumi.ComponentResource {
                 );
             }
             // Only the pooler and Slipway's own Jobs reach Postgres; without a pooler, the database's apps do.
-            const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [{ podSelector: { matchLabels: { [POSTGRES_CLIENT_LABEL]: "true" } } }];
+            // Migrate Jobs connect directly too (their sessions must not be pooled).
+            const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [
+                { podSelector: { matchLabels: { [POSTGRES_CLIENT_LABEL]: "true" } } },
+                { podSelector: { matchExpressions: [{ key: MIGRATE_CLIENT_LABEL, operator: "Exists" }] } },
+            ];
             if (!config.pooler) from.push(databaseClients());
             networkPolicy(`${name}-postgres-ingress`, "postgres", POSTGRES_PORT, from, args.namespace, childOpts);
         }
@@ -105,33 +117,54 @@ export class Database extends pulumi.ComponentResource {
         }
 
         // In the cluster the pooler link is plain TCP behind NetworkPolicies; a managed server needs TLS.
-        const sslmode = config.pooler ? "disable" : this.server.sslMode;
+        const pooledSslMode = config.pooler ? "disable" : this.server.sslMode;
         for (const service of Object.values(this.server.services)) {
-            const stringData = pulumi
-                .all([this.clientHost, service.password])
-                .apply(([host, password]) => ({
-                    DATABASE_URL: databaseUrl({ host, port: this.clientPort, database: service.database, user: service.user, password, sslmode }),
-                    PGHOST: host,
-                    PGPORT: String(this.clientPort),
-                    PGDATABASE: service.database,
-                    PGUSER: service.user,
-                    PGPASSWORD: password,
-                    PGSSLMODE: sslmode,
-                }));
-            const secret = new k8s.core.v1.Secret(
+            const pooled = connectionSecret(
                 `${name}-${service.database}-connection`,
-                {
-                    metadata: { name: connectionSecretName(service.database), namespace: args.namespace, labels: commonLabels(`db-${service.database}`, "connection") },
-                    type: "Opaque",
-                    stringData: pulumi.secret(stringData),
-                },
+                { secretName: connectionSecretName(service.database), host: this.clientHost, port: this.clientPort, sslmode: pooledSslMode, service, namespace: args.namespace },
                 childOpts,
             );
-            this.connectionSecrets[service.database] = secret.metadata.name;
+            this.connections[service.database] = pooled;
+            this.connectionSecrets[service.database] = pulumi.output(pooled.name);
+            this.migrations[service.database] = config.pooler
+                ? connectionSecret(
+                      `${name}-${service.database}-direct`,
+                      { secretName: `${connectionSecretName(service.database)}-direct`, host: this.server.host, port: this.server.port, sslmode: this.server.sslMode, service, namespace: args.namespace },
+                      childOpts,
+                  )
+                : pooled;
         }
         this.ready = ready;
         this.registerOutputs({ clientHost: this.clientHost, connectionSecrets: this.connectionSecrets });
     }
+}
+
+/** One service's connection as a Secret (DATABASE_URL and libpq's PG* variables), pointing at `host`. */
+function connectionSecret(
+    resourceName: string,
+    args: { secretName: string; host: pulumi.Input<string>; port: number; sslmode: DatabaseEndpoint["sslMode"]; service: ServiceDatabase; namespace: pulumi.Input<string> },
+    opts: pulumi.CustomResourceOptions,
+): SecretRef {
+    const { service } = args;
+    const stringData = pulumi.all([args.host, service.password]).apply(([host, password]) => ({
+        DATABASE_URL: databaseUrl({ host, port: args.port, database: service.database, user: service.user, password, sslmode: args.sslmode }),
+        PGHOST: host,
+        PGPORT: String(args.port),
+        PGDATABASE: service.database,
+        PGUSER: service.user,
+        PGPASSWORD: password,
+        PGSSLMODE: args.sslmode,
+    }));
+    const secret = new k8s.core.v1.Secret(
+        resourceName,
+        {
+            metadata: { name: args.secretName, namespace: args.namespace, labels: commonLabels(`db-${service.database}`, "connection") },
+            type: "Opaque",
+            stringData: pulumi.secret(stringData),
+        },
+        opts,
+    );
+    return { name: secret.metadata.name, checksum: checksumOf(stringData) };
 }
 
 /** Pods of apps that declared a database (and their migrate Jobs). */

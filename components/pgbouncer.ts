@@ -8,8 +8,10 @@ import type { DatabaseEndpoint } from "./database-types";
 import { authFileContent, pgbouncerIni } from "./pgbouncer-config";
 import { POSTGRES_CLIENT_LABEL } from "./postgres-common";
 import {
+    awaitAnnotations,
     commonLabels,
-    contentHash,
+    checksumOf,
+    CONFIG_CHECKSUM_ANNOTATION,
     disruptionBudget,
     NamespacedArgs,
     probes,
@@ -71,19 +73,19 @@ export class Pgbouncer extends pulumi.ComponentResource {
             childOpts,
         );
         // Pods roll when the config or a password changes; the hash reveals nothing of the passwords.
-        const checksum = pulumi.unsecret(pulumi.all([ini, authFile]).apply(([i, a]) => contentHash(i, a)));
+        const checksum = checksumOf([ini, authFile]);
 
         const check = { tcpSocket: { port: "pgbouncer" } };
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { name: app, namespace: args.namespace, labels },
+                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
                 spec: {
                     replicas: args.pool.replicas,
                     selector: { matchLabels: selectorLabels(app) },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                     template: {
-                        metadata: { labels: { ...labels, [POSTGRES_CLIENT_LABEL]: "true" }, annotations: { "slipway.dev/config-checksum": checksum } },
+                        metadata: { labels: { ...labels, [POSTGRES_CLIENT_LABEL]: "true" }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum } },
                         spec: {
                             securityContext: restrictedPodSecurity(PGBOUNCER_UID, PGBOUNCER_GID),
                             automountServiceAccountToken: false,
@@ -120,7 +122,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
         const service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: app, namespace: args.namespace, labels },
+                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
                 spec: { selector: selectorLabels(app), ports: [{ name: "postgres", port: PGBOUNCER_SERVICE_PORT, targetPort: "pgbouncer" }] },
             },
             childOpts,

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GatewayAttachments, GatewayExposure, GatewaySpec, retainedObjectOptions, TRAEFIK_NAMESPACE } from "../providers/cluster";
 import { GATEWAY_API_VERSION, TRAEFIK_CHART } from "../versions";
 import type { GatewayRef } from "./app";
+import { awaitAnnotations } from "./workload";
 
 export { GATEWAY_API_VERSION, TRAEFIK_CHART };
 
@@ -57,14 +58,15 @@ export function traefikValues(exposure: GatewayExposure = { type: "LoadBalancer"
         ingressClass: { enabled: false },
         gateway: { enabled: false },
         gatewayClass: { enabled: true, name: "traefik" },
-        deployment: { replicas: 1 },
+        // Awaited like Slipway's own workloads: a first pull on a slow link must not fail the `up`.
+        deployment: { replicas: 1, annotations: awaitAnnotations() },
         // Pod Security "restricted" (the traefik namespace enforces it) requires all of these; the
         // chart sets them by default since 38.0.2, and stating them keeps that true if defaults move.
         podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         podDisruptionBudget: { enabled: false },
         // The chart's templates read the type from service.spec (a top-level service.type is ignored).
-        service: { spec: { type: exposure.type } },
+        service: { spec: { type: exposure.type }, annotations: awaitAnnotations() },
         ports: {
             web: { port: 8000, exposedPort: 80, ...nodePorts.web },
             websecure: { port: 8443, exposedPort: 443, ...nodePorts.websecure },

@@ -10,7 +10,10 @@ import type { DatabaseEndpoint, ServiceDatabase } from "./database-types";
 import { POSTGRES_IMAGES, POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
 import type { ServiceRole } from "./postgres-sql";
 import {
+    awaitAnnotations,
+    checksumOf,
     commonLabels,
+    CONFIG_CHECKSUM_ANNOTATION,
     generatedPassword,
     NamespacedArgs,
     probes,
@@ -79,7 +82,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
         const service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: app, namespace: args.namespace, labels },
+                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
                 spec: { selector: selectorLabels(app), ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres" }] },
             },
             childOpts,
@@ -89,13 +92,14 @@ export class InClusterPostgres extends pulumi.ComponentResource {
         const statefulSet = new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
             {
-                metadata: { name: app, namespace: args.namespace, labels },
+                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
                 spec: {
                     serviceName: app,
                     replicas: 1,
                     selector: { matchLabels: selectorLabels(app) },
                     template: {
-                        metadata: { labels: { ...labels } },
+                        // A new superuser password restarts the server, whose postStart hook then applies it.
+                        metadata: { labels: { ...labels }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksumOf(superuserPassword) } },
                         spec: {
                             securityContext: restrictedPodSecurity(POSTGRES_UID),
                             automountServiceAccountToken: false,

@@ -10,14 +10,17 @@ import { CACHE_CLIENT_LABEL } from "./app";
 import { redisUrl } from "./connection";
 import { REDIS_PASSWORD_ENV, REDIS_PORT, redisConf, redisServerArgs } from "./redis-config";
 import {
+    awaitAnnotations,
+    checksumOf,
     commonLabels,
-    contentHash,
+    CONFIG_CHECKSUM_ANNOTATION,
     generatedPassword,
     NamespacedArgs,
     probes,
     restrictedContainerSecurity,
     restrictedPodSecurity,
     retainedDataVolume,
+    SecretRef,
     selectorLabels,
 } from "./workload";
 
@@ -34,16 +37,20 @@ export interface RedisArgs extends NamespacedArgs {
 export class Redis extends pulumi.ComponentResource {
     /** Secret with REDIS_URL (and REDIS_PASSWORD) that apps with `cache: true` read whole. */
     public readonly urlSecretName: pulumi.Output<string>;
+    /** That Secret with its checksum, for apps' envFrom. */
+    public readonly url: SecretRef;
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:cache:Redis", name, args, opts);
         const childOpts = { parent: this, provider: args.provider };
-        const credentials = (stringData: Record<string, pulumi.Input<string>>) =>
-            new k8s.core.v1.Secret(
+        const credentials = (stringData: Record<string, pulumi.Input<string>>): SecretRef => {
+            const secret = new k8s.core.v1.Secret(
                 `${name}-credentials`,
                 { metadata: { name: "redis", namespace: args.namespace, labels: commonLabels("redis", "cache") }, type: "Opaque", stringData: pulumi.secret(stringData) },
                 childOpts,
             );
+            return { name: secret.metadata.name, checksum: checksumOf(stringData) };
+        };
 
         if (args.cache.mode === "managed") {
             if (!args.managed) throw new Error(`slipway:cache.mode: "managed" but the target offers no managed Redis`);
@@ -52,35 +59,36 @@ export class Redis extends pulumi.ComponentResource {
                 .all([endpoint.host, endpoint.port, endpoint.password])
                 .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true }));
             // Apps verify the managed server's TLS certificate with REDIS_CA_CERT.
-            this.urlSecretName = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_CERT: endpoint.caCertificate }).metadata.name;
+            this.url = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_CERT: endpoint.caCertificate });
         } else {
             const password = generatedPassword(`${name}-password`, this);
             const url = password.apply((p) => redisUrl({ host: "redis", port: REDIS_PORT, password: p }));
-            const secret = credentials({ REDIS_PASSWORD: password, REDIS_URL: url });
-            this.urlSecretName = secret.metadata.name;
-            this.inCluster(name, args, secret.metadata.name, childOpts);
+            this.url = credentials({ REDIS_PASSWORD: password, REDIS_URL: url });
+            this.inCluster(name, args, this.url, childOpts);
         }
+        this.urlSecretName = pulumi.output(this.url.name);
         this.registerOutputs({ urlSecretName: this.urlSecretName });
     }
 
-    private inCluster(name: string, args: RedisArgs, secretName: pulumi.Output<string>, childOpts: pulumi.CustomResourceOptions) {
+    private inCluster(name: string, args: RedisArgs, secret: SecretRef, childOpts: pulumi.CustomResourceOptions) {
         const app = "redis";
         const labels = commonLabels(app, "cache");
         const conf = redisConf({ maxmemoryMb: args.cache.memoryMb, dataDir: DATA_DIR, port: REDIS_PORT });
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: "redis-config", namespace: args.namespace, labels }, data: { "redis.conf": conf } }, childOpts);
-        const passwordEnv = { name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secretName, key: "REDIS_PASSWORD" } } };
+        const passwordEnv = { name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secret.name, key: "REDIS_PASSWORD" } } };
         // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
         const ping = { exec: { command: ["sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ' + REDIS_PORT + " ping | grep -q PONG"] } };
         new k8s.apps.v1.StatefulSet(
             `${name}-statefulset`,
             {
-                metadata: { name: app, namespace: args.namespace, labels },
+                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
                 spec: {
                     serviceName: app,
                     replicas: 1,
                     selector: { matchLabels: selectorLabels(app) },
                     template: {
-                        metadata: { labels, annotations: { "slipway.dev/config-checksum": contentHash(conf) } },
+                        // A new config or password restarts Redis (the password is read from env at start).
+                        metadata: { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksumOf([conf, secret.checksum]) } },
                         spec: {
                             securityContext: restrictedPodSecurity(REDIS_UID),
                             automountServiceAccountToken: false,
@@ -114,7 +122,7 @@ export class Redis extends pulumi.ComponentResource {
         );
         new k8s.core.v1.Service(
             `${name}-service`,
-            { metadata: { name: app, namespace: args.namespace, labels }, spec: { selector: selectorLabels(app), ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] } },
+            { metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() }, spec: { selector: selectorLabels(app), ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] } },
             childOpts,
         );
         // Only apps that declare `cache: true` reach Redis.

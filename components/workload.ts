@@ -94,6 +94,28 @@ export function disruptionBudget(
     );
 }
 
+/**
+ * How long Pulumi waits for a Deployment, StatefulSet or Service to become ready. pulumi-kubernetes
+ * gives up after 10 minutes unless the `pulumi.com/timeoutSeconds` annotation says otherwise
+ * (provider/pkg/await: customTimeouts, then that annotation, then the default). A first `up` on a
+ * fresh laptop pulls images in a chain (Postgres, then the bootstrap Job, PgBouncer, then the
+ * apps), which a home connection can stretch past 10 minutes; 30 leaves room without hiding a
+ * workload that will never start for long.
+ */
+export const READY_TIMEOUT_SECONDS = 1800;
+/** A Job's await outlasts its own activeDeadlineSeconds by this much, so the Job's deadline decides, never Pulumi's clock. */
+const JOB_AWAIT_SLACK_SECONDS = 60;
+
+/** Annotations giving an awaited object READY_TIMEOUT_SECONDS. */
+export function awaitAnnotations(): Record<string, string> {
+    return { "pulumi.com/timeoutSeconds": String(READY_TIMEOUT_SECONDS) };
+}
+
+/** Annotations for a Job: awaited until just after its own deadline (which counts pending image pulls too). */
+export function jobAwaitAnnotations(activeDeadlineSeconds: number): Record<string, string> {
+    return { "pulumi.com/timeoutSeconds": String(activeDeadlineSeconds + JOB_AWAIT_SLACK_SECONDS) };
+}
+
 /** A short, stable hash used to give immutable objects (Jobs) a new name when their content changes. */
 export function contentHash(...parts: unknown[]): string {
     return crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 8);
@@ -102,6 +124,21 @@ export function contentHash(...parts: unknown[]): string {
 /** A writable /tmp for containers with a read-only root filesystem (scratch space, never data). */
 export const TMP_VOLUME: Volume = { name: "tmp", emptyDir: { sizeLimit: "256Mi" } };
 export const TMP_MOUNT: VolumeMount = { name: "tmp", mountPath: "/tmp" };
+
+/** A Secret a pod reads (whole, by envFrom), with a hash of its content: a pod template carrying the hash rolls when the Secret changes. */
+export interface SecretRef {
+    readonly name: pulumi.Input<string>;
+    /** Reveals nothing of the content (a short hash), so it may sit in a pod template annotation. */
+    readonly checksum: pulumi.Input<string>;
+}
+
+/** The hash of a Secret's data for SecretRef.checksum and pod template annotations. */
+export function checksumOf<T>(data: pulumi.Input<T>): pulumi.Output<string> {
+    return pulumi.unsecret(pulumi.output(data).apply((d) => contentHash(d)));
+}
+
+/** The pod template annotation that rolls pods when anything they read changes (config, passwords). */
+export const CONFIG_CHECKSUM_ANNOTATION = "slipway.dev/config-checksum";
 
 /** What every in-namespace component takes: where it goes and what it waits for. */
 export interface NamespacedArgs {

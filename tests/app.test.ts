@@ -331,7 +331,8 @@ describe("a single App (component-level)", () => {
                 storageClass: RETAINED_CLASS,
                 gateway: { name: "slipway", namespace: "unit", sources: [], healthCheckPolicies: false },
                 clients: [],
-                envFromSecrets: [],
+                envFrom: [],
+                migrateEnvFrom: [],
                 secretConfig: (key: string) => pulumi.secret(`value-of-${key}`),
             });
         });

@@ -186,10 +186,18 @@ describe("connection Secrets", () => {
 });
 
 describe("NetworkPolicies of the data layer", () => {
-    test("only the pooler and Slipway's Jobs reach Postgres", () => {
+    test("only the pooler, Slipway's Jobs and the apps' migrate Jobs reach Postgres", () => {
         const policy = find(dev, "NetworkPolicy", "shop-db-postgres-ingress").inputs.spec;
         expect(policy.podSelector.matchLabels["app.kubernetes.io/name"]).toBe("postgres");
-        expect(policy.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "slipway.dev/postgres-client": "true" } } }], ports: [{ port: 5432, protocol: "TCP" }] }]);
+        expect(policy.ingress).toEqual([
+            {
+                from: [
+                    { podSelector: { matchLabels: { "slipway.dev/postgres-client": "true" } } },
+                    { podSelector: { matchExpressions: [{ key: "slipway.dev/database-migrate", operator: "Exists" }] } },
+                ],
+                ports: [{ port: 5432, protocol: "TCP" }],
+            },
+        ]);
         const labelled = (r: RecordedResource) => (r.inputs.spec.template ?? r.inputs.spec.jobTemplate.spec.template).metadata.labels["slipway.dev/postgres-client"];
         expect(labelled(find(dev, "Deployment", "shop-db-pgbouncer-deployment"))).toBe("true");
         expect(labelled(find(dev, "Job", "shop-db-bootstrap-job"))).toBe("true");
