@@ -1,6 +1,7 @@
 // The stack config contract (DESIGN.md "The stack config"). Everything a stack file may say is
 // declared here once: parsed, defaulted and cross-checked before any resource is registered.
 import { z } from "zod";
+import { credentialReason, suggestedSecretKey } from "./credentials";
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, KubernetesMinor, POSTGRES_VERSIONS, PostgresMajor } from "./versions";
 
 export { KUBERNETES_VERSIONS, POSTGRES_VERSIONS };
@@ -31,8 +32,6 @@ const pgIdentifier = z
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, "must be a valid environment variable name");
 
-// A value that looks like a credential must travel as a Kubernetes Secret, never a plain env literal.
-const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIALS)$/i;
 
 // Images must be reproducible: a tag other than "latest", or a digest.
 export function isPinnedImage(ref: string): boolean {
@@ -271,6 +270,11 @@ const appSchema = z
             .object({
                 /** HTTP path for probes; without it probes check the TCP port. */
                 path: z.string().regex(/^\//, "must start with /").optional(),
+                /**
+                 * Host header of HTTP probes. Defaults to the app's ingress host: the kubelet sends
+                 * the pod IP otherwise, which Django's ALLOWED_HOSTS answers with 400.
+                 */
+                host: z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a host name such as localhost or shop.example.com").optional(),
                 /** Command for probes of apps without a port (a Celery worker's ping). */
                 command: z.array(z.string()).min(1).optional(),
                 /** Seconds a slow start may take before liveness applies. */
@@ -363,6 +367,13 @@ function describe(value: unknown): string {
     return value === undefined ? "nothing" : JSON.stringify(value);
 }
 
+/** An env value is never repeated in a message: it may be a credential typed in the wrong place. */
+function describeAt(raw: unknown, path: Path): string {
+    const i = path.indexOf("env");
+    if (i >= 0 && path.length > i + 1) return "a value (not shown)";
+    return describe(valueAt(raw, path));
+}
+
 // Walks the schema to the object at `path` so an unknown-key error can list the allowed keys.
 function allowedKeysAt(schema: z.ZodTypeAny, path: Path): string[] {
     let s: z.ZodTypeAny = schema;
@@ -391,7 +402,7 @@ function formatIssue(raw: unknown, issue: z.ZodIssue): string[] {
     if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeysAt(rootSchema, issue.path);
         return issue.keys.map(
-            (k) => `${keyPath([...issue.path, k])}: unknown key (got ${describe(valueAt(raw, [...issue.path, k]))}); allowed keys: ${allowed.join(", ")}`,
+            (k) => `${keyPath([...issue.path, k])}: unknown key (got ${describeAt(raw, [...issue.path, k])}); allowed keys: ${allowed.join(", ")}`,
         );
     }
     if (issue.code === "invalid_union") {
@@ -399,7 +410,7 @@ function formatIssue(raw: unknown, issue: z.ZodIssue): string[] {
         const hint = issue.path[issue.path.length - 1] === "storage" ? STORAGE_CHOICES : SECRET_SOURCE_CHOICES;
         return [`${keyPath(issue.path)}: ${value === undefined ? "required" : `got ${describe(value)}`}; expected ${hint}`];
     }
-    return [`${keyPath(issue.path)}: ${issue.message} (got ${describe(valueAt(raw, issue.path))})`];
+    return [`${keyPath(issue.path)}: ${issue.message} (got ${describeAt(raw, issue.path)})`];
 }
 
 /**
@@ -511,14 +522,22 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
         if (app.health.command && app.port !== undefined && app.health.path !== undefined) {
             problems.push(`${at("health")}: give either path or command, not both`);
         }
+        if (app.health.host !== undefined && app.health.path === undefined) {
+            problems.push(`${at("health", "host")}: got "${app.health.host}", but only HTTP probes send a Host header; set health.path too`);
+        }
         app.connectsTo.forEach((peer, j) => {
             if (!appNames.includes(peer) || peer === app.name) {
                 problems.push(`${at("connectsTo", j)}: got "${peer}"; allowed: another app's name (${appNames.filter((n) => n !== app.name).join(", ")})`);
             }
         });
-        for (const name of Object.keys(app.env)) {
-            if (SECRET_LOOKING_NAME.test(name)) {
-                problems.push(`${at("env", name)}: looks like a credential; move it to secretEnv (generated or from a secret config key)`);
+        for (const [name, value] of Object.entries(app.env)) {
+            const reason = credentialReason(name, value);
+            if (reason) {
+                const key = suggestedSecretKey(name);
+                problems.push(
+                    `${at("env", name)}: looks like a credential (${reason}); env values are plain text in the stack file and the pod spec. ` +
+                        `Move it: \`pulumi config set --secret ${key} <value>\` and secretEnv: { ${name}: { config: ${key} } } (or { generate: {} } for a new random one)`,
+                );
             }
         }
         for (const section of ["env", "secretEnv"] as const) {

@@ -294,10 +294,15 @@ export class App extends pulumi.ComponentResource {
     }
 }
 
+/** The Host header health checks send: `health.host`, else the app's public host (one Django's ALLOWED_HOSTS already lists). */
+export function probeHost(app: AppConfig): string | undefined {
+    return app.health.host ?? app.ingress?.host;
+}
+
 /** The load balancer's health check of a routed app: its HTTP health path, else a TCP check, on the serving port. */
 export function gatewayHealthCheck(app: AppConfig, serviceName: pulumi.Input<string>) {
     const config = app.health.path
-        ? { type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: app.health.path } }
+        ? { type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: app.health.path, host: probeHost(app) } }
         : { type: "TCP", tcpHealthCheck: { portSpecification: "USE_SERVING_PORT" } };
     return { default: { checkIntervalSec: 10, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 3, config }, targetRef: { group: "", kind: "Service", name: serviceName } };
 }
@@ -367,6 +372,9 @@ export function appContainer(
 function probeAction(app: AppConfig, portName: string): ProbeAction | undefined {
     if (app.health.command) return { exec: { command: app.health.command } };
     if (app.port === undefined) return undefined;
-    if (app.health.path) return { httpGet: { path: app.health.path, port: portName } };
+    if (app.health.path) {
+        const host = probeHost(app);
+        return { httpGet: { path: app.health.path, port: portName, httpHeaders: host ? [{ name: "Host", value: host }] : undefined } };
+    }
     return { tcpSocket: { port: portName } };
 }

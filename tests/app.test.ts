@@ -5,6 +5,7 @@ import { isPinnedImage, parseConfig } from "../config";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
 import { allStrings, find, findAll, isSecretPath, maybeFind, parsedStackConfig, podSpec, runComponents, runStack, stackConfig } from "./helpers";
 import { dataKeptProblems } from "./helpers";
+import { gatewayHealthCheck } from "../components/app";
 
 const RETAINED_CLASS = "local-path-retain";
 
@@ -358,6 +359,27 @@ describe("a single App (component-level)", () => {
             expect(child.provider).toBe(`${provider.urn}::${provider.name}-id`);
         }
         expect(run.resources.filter((r) => r !== component && r !== provider && r.parent !== component.urn)).toEqual([]);
+    });
+
+    // Django answers 400 to a Host not in ALLOWED_HOSTS, and the kubelet sends the pod IP by default.
+    test("HTTP probes send the ingress host as Host header, or health.host when set", async () => {
+        const routed = await runApp(
+            appConfig({ name: "site", kind: "web", image: "ghcr.io/stefanprodan/podinfo:6.7.1", port: 8000, health: { path: "/healthz" }, ingress: { host: "shop.example.com" } }),
+        );
+        const web = podSpec(find(routed, "Deployment", "site-deployment")).containers[0];
+        for (const probe of [web.startupProbe, web.readinessProbe, web.livenessProbe]) expect(probe.httpGet.httpHeaders).toEqual([{ name: "Host", value: "shop.example.com" }]);
+        const internal = await runApp(
+            appConfig({ name: "api", kind: "web", image: "ghcr.io/stefanprodan/podinfo:6.7.1", port: 8000, health: { path: "/healthz", host: "localhost" } }),
+        );
+        const api = podSpec(find(internal, "Deployment", "api-deployment")).containers[0];
+        expect(api.readinessProbe.httpGet.httpHeaders).toEqual([{ name: "Host", value: "localhost" }]);
+        const bare = await runApp(appConfig({ name: "raw", kind: "web", image: "ghcr.io/stefanprodan/podinfo:6.7.1", port: 8000, health: { path: "/healthz" } }));
+        expect(podSpec(find(bare, "Deployment", "raw-deployment")).containers[0].readinessProbe.httpGet.httpHeaders).toBeUndefined();
+    });
+
+    test("GKE's load-balancer health check sends the same Host", () => {
+        const check = gatewayHealthCheck(appConfig({ name: "site", kind: "web", image: "x:1", port: 8000, health: { path: "/healthz" }, ingress: { host: "shop.example.com" } }), "site");
+        expect(check.default.config.httpHealthCheck).toMatchObject({ requestPath: "/healthz", host: "shop.example.com" });
     });
 
     test("a worker with a health command and no port: exec probes, no Service, no route", async () => {

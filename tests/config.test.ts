@@ -249,6 +249,39 @@ describe("cross-field rules", () => {
         expect(() => parseConfig(edited((r) => (r.apps[0].env = { LOG_LEVEL: "info" })), ctx())).not.toThrow();
     });
 
+    // The issue's own examples: each reaches the pod spec today unless refused here.
+    test.each([
+        ["STRIPE_KEY", "sk_live_51HqfakeKeyForTestsOnly0000", "stripeKey"],
+        ["DJANGO_SECRET_KEY", "django-insecure-9x!k2p(qv)fake", "djangoSecretKey"],
+        ["AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYfakeEXAMPLE", "awsSecretAccessKey"],
+        ["AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "awsAccessKeyId"],
+        ["UPSTREAM_URL", "https://deploy:s3cr3t-pw@api.example.com/v1", "upstreamUrl"],
+        ["CELERY_BROKER", "amqp://guest:guestpw@rabbit:5672//", "celeryBroker"],
+    ])("env %s is refused, with the fix in the message and the value nowhere", (name, value, key) => {
+        const problems = problemsOf(edited((r) => (r.apps[0].env = { [name]: value })));
+        const message = problems.find((p) => p.startsWith(`slipway:apps[0].env.${name}:`));
+        expect(message).toContain(`pulumi config set --secret ${key} <value>`);
+        expect(message).toContain(`secretEnv: { ${name}: { config: ${key} } }`);
+        expect(problems.join("\n")).not.toContain(value);
+    });
+
+    test.each([
+        ["LOG_LEVEL", "info"],
+        ["PUBLIC_API_URL", "https://api.example.com/v1"],
+        ["REDIS_HOST_URL", "redis://cache:6379/0"],
+        ["DB_USER_URL", "postgres://app@db:5432/app"],
+        ["CACHE_KEY_PREFIX", "shop"],
+        ["DJANGO_ALLOWED_HOSTS", "shop.example.com,localhost"],
+    ])("env %s=%s is plain configuration and accepted", (name, value) => {
+        expect(() => parseConfig(edited((r) => (r.apps[0].env = { [name]: value })), ctx())).not.toThrow();
+    });
+
+    test("a mistyped env value (not a string) is reported without repeating it", () => {
+        const message = problemAt(edited((r) => (r.apps[0].env = { API_PORT: 8443123 })), "slipway:apps[0].env.API_PORT");
+        expect(message).not.toContain("8443123");
+        expect(message).toContain("not shown");
+    });
+
     test("names Slipway injects cannot be set by hand in env", () => {
         expect(problemAt(edited((r) => (r.apps[0].env = { DATABASE_URL: "postgres://x" })), "slipway:apps[0].env.DATABASE_URL")).toContain("Slipway");
     });
