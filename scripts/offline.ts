@@ -105,10 +105,10 @@ function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
 const OFFLINE_KUBECONFIG = "apiVersion: v1\nkind: Config\n# offline placeholder\n";
 
 /** Fake outputs the real providers would return, for the few resources whose outputs the program reads. */
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+function mockState(type: string, name: string, inputs: Record<string, any>, generation: string): Record<string, any> {
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
-            return { ...inputs, result: `offline-${name}-${"x".repeat(Math.max(0, (inputs.length ?? 16) - name.length - 8))}` };
+            return { ...inputs, result: `offline-${generation}${name}-${"x".repeat(Math.max(0, (inputs.length ?? 16) - name.length - 8))}` };
         case "command:local:Command":
             return { ...inputs, stdout: inputs.create?.includes("kubeconfig") ? OFFLINE_KUBECONFIG : "", stderr: "" };
         case "pulumi-nodejs:dynamic/slipway:K3dCluster":
@@ -145,7 +145,13 @@ function readState(type: string, id: string): Record<string, any> {
  */
 export async function runProgram(
     stack: string,
-    options: { load?: () => Record<string, unknown>; config?: Record<string, string>; secretKeys?: string[] } = {},
+    options: {
+        load?: () => Record<string, unknown>;
+        config?: Record<string, string>;
+        secretKeys?: string[];
+        /** Changes every generated password (as a re-created RandomPassword would), for rotation tests. */
+        generation?: string;
+    } = {},
 ): Promise<ProgramRun> {
     const loaded = options.config ? { config: options.config, secretKeys: options.secretKeys ?? [] } : loadStackConfig(stack);
     const resources: RecordedResource[] = [];
@@ -154,7 +160,7 @@ export async function runProgram(
             newResource: (args) =>
                 args.id !== undefined && args.id !== ""
                     ? { id: args.id, state: readState(args.type, args.id) }
-                    : { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs) },
+                    : { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs, options.generation ?? "") },
             call: (args) => {
                 throw new Error(`unexpected provider function call ${args.token}: the program must not invoke providers`);
             },

@@ -23,6 +23,8 @@ export interface RunOptions {
     readonly secretKeys?: string[];
     /** What to evaluate instead of index.ts; runs inside the same fresh module registry. */
     readonly load?: () => Record<string, unknown>;
+    /** A different value changes every generated password (a rotation). */
+    readonly generation?: string;
 }
 
 // jest ignores require.cache, so each run gets its own module registry: index.ts, the components
@@ -35,7 +37,7 @@ export async function observeRun(stack: string, options: RunOptions = {}): Promi
         let run: ProgramRun | undefined;
         let error: unknown;
         try {
-            run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, load: options.load ?? (() => require("../index")) });
+            run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, generation: options.generation, load: options.load ?? (() => require("../index")) });
         } catch (e) {
             error = e;
         }

@@ -2,6 +2,7 @@
 // bootstrap SQL: the target is what a freshly deployed prod stack holds (an empty database owned by
 // the service user), the source a dev database full of an app's data. The tool runs as a child
 // process, exactly as a user runs it.
+import { restrictedViolations } from "../contracts/pod-security";
 import { execFile, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -249,41 +250,6 @@ function podFromRun(name: string, image: string, overrides: object): any {
         spec: { containers: [{ name, image, resources: {} }], restartPolicy: "Never", dnsPolicy: "ClusterFirst" },
     };
     return mergePatch(generated, overrides);
-}
-
-const SAFE_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
-const SAFE_SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
-
-/** Violations of the Pod Security Standards "restricted" profile (every baseline and restricted control). */
-function restrictedViolations(pod: any): string[] {
-    const spec = pod.spec ?? {};
-    const psc = spec.securityContext ?? {};
-    const out: string[] = [];
-    if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push("host namespaces");
-    for (const v of spec.volumes ?? []) {
-        const type = Object.keys(v).find((k) => k !== "name");
-        if (!SAFE_VOLUMES.includes(type ?? "")) out.push(`volume ${v.name}: ${type}`);
-    }
-    if ((psc.sysctls ?? []).length > 0) out.push("sysctls");
-    if (psc.seLinuxOptions && !SAFE_SELINUX_TYPES.includes(psc.seLinuxOptions.type ?? "")) out.push("pod seLinuxOptions");
-    if (psc.runAsUser === 0) out.push("pod runAsUser 0");
-    if (psc.appArmorProfile?.type === "Unconfined") out.push("pod appArmor Unconfined");
-    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])]) {
-        const sc = c.securityContext ?? {};
-        const at = `container ${c.name}`;
-        if (sc.privileged) out.push(`${at}: privileged`);
-        if (sc.allowPrivilegeEscalation !== false) out.push(`${at}: allowPrivilegeEscalation is not false`);
-        if (!(sc.capabilities?.drop ?? []).includes("ALL")) out.push(`${at}: capabilities do not drop ALL`);
-        for (const cap of sc.capabilities?.add ?? []) if (cap !== "NET_BIND_SERVICE") out.push(`${at}: adds ${cap}`);
-        if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) out.push(`${at}: runAsNonRoot is not true`);
-        if (sc.runAsUser === 0) out.push(`${at}: runAsUser 0`);
-        if (!["RuntimeDefault", "Localhost"].includes((sc.seccompProfile ?? psc.seccompProfile)?.type)) out.push(`${at}: no RuntimeDefault/Localhost seccomp profile`);
-        if (sc.procMount !== undefined && sc.procMount !== "Default") out.push(`${at}: procMount`);
-        if (sc.seLinuxOptions && !SAFE_SELINUX_TYPES.includes(sc.seLinuxOptions.type ?? "")) out.push(`${at}: seLinuxOptions`);
-        if (sc.appArmorProfile?.type === "Unconfined") out.push(`${at}: appArmor Unconfined`);
-        for (const p of c.ports ?? []) if (p.hostPort) out.push(`${at}: hostPort ${p.hostPort}`);
-    }
-    return out;
 }
 
 /** A self-signed certificate, so the target speaks TLS as Cloud SQL does (sslmode=require must hold end to end). */
