@@ -575,7 +575,7 @@ describe("load balancer health checks", () => {
     test("each routed web app gets a HealthCheckPolicy on its Service checking its own health path", () => {
         const policy = find(prod, "kubernetes:networking.gke.io/v1:HealthCheckPolicy", "web-healthcheck");
         expect(policy.inputs.spec.targetRef).toEqual({ group: "", kind: "Service", name: "web" });
-        expect(policy.inputs.spec.default.config).toEqual({ type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: "/readyz" } });
+        expect(policy.inputs.spec.default.config).toEqual({ type: "HTTP", httpHealthCheck: { portSpecification: "USE_SERVING_PORT", requestPath: "/readyz", host: "shop.localtest.me" } });
         expect(policy.inputs.metadata.namespace).toBe("shop");
         expect(policy.provider).toBe(kubernetesProviderOf(prod).ref);
         // Only routed apps: billing is a web app without ingress.
