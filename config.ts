@@ -78,6 +78,8 @@ const k3dSchema = z
         dataDir: z.string().regex(/^(~|\/)/, "must be an absolute path (or start with ~)").optional(),
         httpPort: port.default(8080),
         httpsPort: port.default(8443),
+        /** Host address the gateway ports are published on; 0.0.0.0 shares the apps with the local network. */
+        hostIP: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address such as 127.0.0.1").default("127.0.0.1"),
         apiPort: port.default(6550),
         /** A fixed Docker subnet keeps node IPs stable across restarts. */
         subnet: z

@@ -19,6 +19,7 @@ import {
     restrictedContainerSecurity,
     restrictedPodSecurity,
     retainedDataVolume,
+    STATEFUL_SET_OPTIONS,
     SecretRef,
     selectorLabels,
     spreadConstraints,
@@ -242,7 +243,7 @@ export class App extends pulumi.ComponentResource {
             },
             // Removing the app from config (or `pulumi destroy`) stops it; its claims and data stay
             // (retention policy Retain), and re-adding the app binds them again.
-            opts,
+            { ...opts, ...STATEFUL_SET_OPTIONS },
         );
     }
 

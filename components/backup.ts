@@ -49,12 +49,22 @@ export class PostgresBackup extends pulumi.ComponentResource {
         const claim = new k8s.core.v1.PersistentVolumeClaim(
             `${name}-volume`,
             {
-                metadata: { name: "postgres-backups", namespace: args.namespace, labels },
+                metadata: {
+                    name: "postgres-backups",
+                    namespace: args.namespace,
+                    labels,
+                    // An adopted claim is Bound, and pulumi-kubernetes' PVC await on a create only accepts
+                    // Pending for WaitForFirstConsumer classes (await/awaiters.go): it would time out. Its
+                    // only consumer is the CronJob, which needs nothing from the await.
+                    annotations: { "pulumi.com/skipAwait": "true" },
+                },
                 spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClass, resources: { requests: { storage: `${args.storageGb}Gi` } } },
             },
             // Dumps outlive the stack and a `backup.enabled: false`: never deleted by Pulumi, and
             // adopted again when backups come back (a plain create would fail with AlreadyExists).
-            { parent: this, ...retainedObjectOptions(args.retainedProvider) },
+            // The size applies when the claim is made: local-path cannot grow one at all, and the API
+            // server refuses to shrink any (README: growing a volume).
+            { parent: this, ...retainedObjectOptions(args.retainedProvider), ignoreChanges: ["spec.resources"] },
         );
         new k8s.batch.v1.CronJob(
             `${name}-cronjob`,

@@ -66,7 +66,10 @@ export function traefikValues(exposure: GatewayExposure = { type: "LoadBalancer"
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         podDisruptionBudget: { enabled: false },
         // The chart's templates read the type from service.spec (a top-level service.type is ignored).
-        service: { spec: { type: exposure.type }, annotations: awaitAnnotations() },
+        service: {
+            spec: { type: exposure.type },
+            annotations: awaitAnnotations(exposure.type === "LoadBalancer" ? exposure.awaitSeconds : undefined),
+        },
         ports: {
             web: { port: 8000, exposedPort: 80, ...nodePorts.web },
             websecure: { port: 8443, exposedPort: 443, ...nodePorts.websecure },

@@ -21,6 +21,7 @@ import {
     restrictedContainerSecurity,
     restrictedPodSecurity,
     retainedDataVolume,
+    STATEFUL_SET_OPTIONS,
     selectorLabels,
     TMP_MOUNT,
     TMP_VOLUME,
@@ -106,6 +107,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
                             enableServiceLinks: false,
                             // A fast shutdown flushes WAL cleanly; a kill mid-write means crash recovery on start.
                             terminationGracePeriodSeconds: 60,
+                            initContainers: [majorVersionCheck(this.image)],
                             containers: [postgresContainer(this.image, args.size, superuser.metadata.name, args.maxConnections)],
                             volumes: [TMP_VOLUME, { name: "run", emptyDir: {} }],
                         },
@@ -116,7 +118,7 @@ export class InClusterPostgres extends pulumi.ComponentResource {
             // Not retained (a retained object would block its own re-creation): the data is in the claim,
             // which the retention policy keeps when the StatefulSet goes, in a namespace that outlives
             // `pulumi destroy`, on a Retain class. The next StatefulSet binds the same claim.
-            { ...childOpts, dependsOn: args.dependsOn },
+            { ...childOpts, ...STATEFUL_SET_OPTIONS, dependsOn: args.dependsOn },
         );
 
         this.endpoint = { host: this.host, port: POSTGRES_PORT, services, sslMode: "disable", admin: { user: "postgres", password: superuserPassword, superuser: true }, ready: [statefulSet] };
@@ -141,6 +143,34 @@ export const SYNC_SUPERUSER_PASSWORD = [
     // Giving up leaves the server running; the bootstrap Job then reports the password mismatch.
     'echo "warning: could not sync the postgres password; the bootstrap Job will fail until it is" >&2; exit 0',
 ].join("\n");
+
+/**
+ * Refuses to start a server on data of another major. With a custom PGDATA the image's entrypoint
+ * skips its own old-data check (docker-library/postgres docker-entrypoint.sh only checks when
+ * PGDATA is the default) and postgres then fails in a crash loop with a message few would find;
+ * this stops first, saying what to do. PG_MAJOR is set by the official image.
+ */
+export const MAJOR_VERSION_CHECK = [
+    'found=$(cat "$PGDATA/PG_VERSION" 2>/dev/null || true)',
+    'if [ -n "$found" ] && [ "$found" != "$PG_MAJOR" ]; then',
+    '  echo "this volume holds PostgreSQL $found data, but slipway:database.version is $PG_MAJOR." >&2',
+    '  echo "Set it back to \"$found\", or move the data across majors first (README: Upgrade Postgres to a new major)." >&2',
+    "  exit 1",
+    "fi",
+].join("\n");
+
+function majorVersionCheck(image: string) {
+    return {
+        name: "check-major",
+        image,
+        imagePullPolicy: "IfNotPresent",
+        command: ["sh", "-c", MAJOR_VERSION_CHECK],
+        env: [{ name: "PGDATA", value: `${DATA_MOUNT}/pgdata` }],
+        resources: resourcesFor("small"),
+        securityContext: restrictedContainerSecurity(true),
+        volumeMounts: [{ name: "data", mountPath: DATA_MOUNT, readOnly: true }],
+    };
+}
 
 /** The postgres container: data under a subdirectory of the volume, pg_isready probes, a slow-start allowance. */
 export function postgresContainer(image: string, size: NodeSize, superuserSecret: pulumi.Input<string>, maxConnections: number) {

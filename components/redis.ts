@@ -20,6 +20,7 @@ import {
     restrictedContainerSecurity,
     restrictedPodSecurity,
     retainedDataVolume,
+    STATEFUL_SET_OPTIONS,
     SecretRef,
     selectorLabels,
 } from "./workload";
@@ -118,7 +119,7 @@ export class Redis extends pulumi.ComponentResource {
                 },
             },
             // Not retained: deleting the StatefulSet stops Redis; its claim (and data) stays by the retention policy.
-            { ...childOpts, dependsOn: args.dependsOn },
+            { ...childOpts, ...STATEFUL_SET_OPTIONS, dependsOn: args.dependsOn },
         );
         new k8s.core.v1.Service(
             `${name}-service`,

@@ -106,14 +106,19 @@ export const READY_TIMEOUT_SECONDS = 1800;
 /** A Job's await outlasts its own activeDeadlineSeconds by this much, so the Job's deadline decides, never Pulumi's clock. */
 const JOB_AWAIT_SLACK_SECONDS = 60;
 
-/** Annotations giving an awaited object READY_TIMEOUT_SECONDS. */
-export function awaitAnnotations(): Record<string, string> {
-    return { "pulumi.com/timeoutSeconds": String(READY_TIMEOUT_SECONDS) };
+/** Annotations giving an awaited object `seconds` (READY_TIMEOUT_SECONDS by default). */
+export function awaitAnnotations(seconds = READY_TIMEOUT_SECONDS): Record<string, string> {
+    return { "pulumi.com/timeoutSeconds": String(seconds) };
 }
 
-/** Annotations for a Job: awaited until just after its own deadline (which counts pending image pulls too). */
+/**
+ * Annotations for a Job: awaited until just after its own deadline (which counts pending image
+ * pulls too), and replaced when a previous run failed. Without replaceUnready the engine only
+ * re-awaits a failed Job of the same name, which fails at once, on every later `up`
+ * (pulumi-kubernetes provider.go Diff: `case newInputs.GetKind() == "Job"` with pulumi.com/replaceUnready).
+ */
 export function jobAwaitAnnotations(activeDeadlineSeconds: number): Record<string, string> {
-    return { "pulumi.com/timeoutSeconds": String(activeDeadlineSeconds + JOB_AWAIT_SLACK_SECONDS) };
+    return { "pulumi.com/timeoutSeconds": String(activeDeadlineSeconds + JOB_AWAIT_SLACK_SECONDS), "pulumi.com/replaceUnready": "true" };
 }
 
 /** A short, stable hash used to give immutable objects (Jobs) a new name when their content changes. */
@@ -151,7 +156,8 @@ export interface NamespacedArgs {
 
 /**
  * The `data` volume claim template of a StatefulSet and the retention policy that keeps it:
- * deleting or scaling down the StatefulSet never deletes the claim (or its data).
+ * deleting or scaling down the StatefulSet never deletes the claim (or its data). The template
+ * only sizes new claims; STATEFUL_SET_OPTIONS keeps a later size change from replacing the set.
  */
 export function retainedDataVolume(app: string, storageClass: pulumi.Input<string> | undefined, size: string) {
     return {
@@ -164,6 +170,14 @@ export function retainedDataVolume(app: string, storageClass: pulumi.Input<strin
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     };
 }
+
+/**
+ * Options every data-holding StatefulSet takes. A changed claim template would replace the set
+ * (pulumi-kubernetes diff.go lists spec.volumeClaimTemplates) and still leave the existing claims
+ * at their old size, so its size is ignored after creation; existing claims grow by patching the
+ * claim itself where the class allows expansion (README: growing a volume).
+ */
+export const STATEFUL_SET_OPTIONS: pulumi.CustomResourceOptions = { ignoreChanges: ["spec.volumeClaimTemplates[*].spec.resources"] };
 
 /** A generated password kept in the stack's state; URL-safe so it can travel inside connection URLs. */
 export function generatedPassword(name: string, parent: pulumi.Resource, length = 32): pulumi.Output<string> {

@@ -27,7 +27,8 @@ export type GatewayAttachmentsFactory = (
  * load-balancer controller runs, so that choice must match the cluster.
  */
 export type GatewayExposure =
-    | { readonly type: "LoadBalancer" }
+    /** awaitSeconds: how long Pulumi waits for the address (READY_TIMEOUT_SECONDS when not set). */
+    | { readonly type: "LoadBalancer"; readonly awaitSeconds?: number }
     | { readonly type: "NodePort"; readonly httpNodePort: number; readonly httpsNodePort: number }
     | { readonly type: "ClusterIP" };
 

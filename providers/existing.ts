@@ -6,19 +6,33 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ExistingConfig, SlipwayConfig } from "../config";
 import { Cluster, GatewayExposure, GatewaySpec, kubernetesProviders, traefikGateway } from "./cluster";
 
-/** The class Slipway creates when `existing.storage` names a provisioner. */
-export const EXISTING_RETAINED_STORAGE_CLASS = "slipway-retain";
+/**
+ * The class Slipway creates when `existing.storage` names a provisioner: one per namespace, since
+ * StorageClasses are cluster-wide and two stacks sharing a cluster must not fight over one name.
+ */
+export function existingRetainedStorageClass(namespace: string): string {
+    return `slipway-retain-${namespace}`.slice(0, 63).replace(/-+$/, "");
+}
+
+/**
+ * How long Pulumi waits for a LoadBalancer address on a cluster Slipway did not make: where no
+ * load-balancer controller runs, none ever comes, and the default 10 minutes says so soon enough.
+ */
+export const LOAD_BALANCER_TIMEOUT_SECONDS = 600;
 /** Where `kubectl port-forward -n traefik svc/traefik 8080:80 8443:443` (README) serves a ClusterIP gateway. */
 export const PORT_FORWARD_PORTS = { http: 8080, https: 8443 } as const;
 
 export interface ExistingClusterArgs {
     readonly name: string;
     readonly existing: ExistingConfig;
+    /** The stack's namespace, which names the StorageClass Slipway creates. */
+    readonly namespace: string;
 }
 
 /** How the installed Traefik is exposed, from `existing.gateway`. */
 export function existingExposure(gateway: ExistingConfig["gateway"]): GatewayExposure {
     if (gateway.exposure === "NodePort") return { type: "NodePort", httpNodePort: gateway.nodePorts.http, httpsNodePort: gateway.nodePorts.https };
+    if (gateway.exposure === "LoadBalancer") return { type: "LoadBalancer", awaitSeconds: LOAD_BALANCER_TIMEOUT_SECONDS };
     return { type: gateway.exposure };
 }
 
@@ -83,7 +97,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
             const created = new k8s.storage.v1.StorageClass(
                 `${name}-retained`,
                 {
-                    metadata: { name: EXISTING_RETAINED_STORAGE_CLASS },
+                    metadata: { name: existingRetainedStorageClass(args.namespace) },
                     provisioner: storage.provisioner,
                     parameters: storage.parameters,
                     reclaimPolicy: "Retain",
@@ -101,5 +115,5 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
 }
 
 export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new ExistingCluster(cfg.cluster.name, { name: cfg.cluster.name, existing: cfg.existing! });
+    return new ExistingCluster(cfg.cluster.name, { name: cfg.cluster.name, existing: cfg.existing!, namespace: cfg.namespace });
 }

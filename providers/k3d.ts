@@ -47,9 +47,11 @@ export function k3dClusterConfig(name: string, version: KubernetesMinor, k3d: K3
         // ("cannot specify subnet for exiting network"); unnamed, it creates `k3d-<name>` itself.
         subnet: k3d.subnet,
         volumes: [{ volume: `${dataDir}:${K3S_STORAGE_PATH}`, nodeFilters: ["all"] }],
+        // Bound to k3d.hostIP (loopback by default): without a host IP Docker publishes on every
+        // interface, and the apps would answer anyone on the same café Wi-Fi.
         ports: [
-            { port: `${k3d.httpPort}:80`, nodeFilters: ["loadbalancer"] },
-            { port: `${k3d.httpsPort}:443`, nodeFilters: ["loadbalancer"] },
+            { port: `${k3d.hostIP}:${k3d.httpPort}:80`, nodeFilters: ["loadbalancer"] },
+            { port: `${k3d.hostIP}:${k3d.httpsPort}:443`, nodeFilters: ["loadbalancer"] },
         ],
         options: {
             k3d: { wait: true, timeout: "300s" },

@@ -33,6 +33,7 @@ export interface RecordedResource {
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
     readonly additionalSecretOutputs: string[];
+    readonly ignoreChanges: string[];
     readonly dependencies: string[];
     /** A dynamic resource's provider, serialized as the engine stores it (kept out of `inputs`). */
     readonly dynamicProvider?: string;
@@ -188,6 +189,7 @@ export async function runProgram(
             retainOnDelete: req.getRetainondelete() === true,
             deleteBeforeReplace: req.getDeletebeforereplace(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
             dynamicProvider,
         });

@@ -16,6 +16,7 @@ const resource = (type: string, inputs: Record<string, any>): RecordedResource =
     retainOnDelete: false,
     deleteBeforeReplace: false,
     additionalSecretOutputs: [],
+    ignoreChanges: [],
     dependencies: [],
 });
 

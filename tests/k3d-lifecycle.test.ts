@@ -18,11 +18,15 @@ const fs = require("fs"), path = require("path");
 const dir = process.env.FAKE_K3D_STATE;
 const args = process.argv.slice(2);
 fs.appendFileSync(path.join(dir, "calls.log"), args.join(" ") + "\\n");
+fs.appendFileSync(path.join(dir, "env.log"), JSON.stringify({ LOG_LEVEL: process.env.LOG_LEVEL, K3D: Object.keys(process.env).filter((k) => k.startsWith("K3D_")) }) + "\\n");
 if (process.env.FAKE_K3D_DOWN) { console.error("FATA[0000] runtime docker not running"); process.exit(1); }
 const file = (n) => path.join(dir, "cluster-" + n + ".json");
 const names = () => fs.readdirSync(dir).filter((f) => f.startsWith("cluster-")).map((f) => f.slice(8, -5));
 const [a, b, c, d] = args;
-if (a === "cluster" && b === "list") { process.stdout.write(JSON.stringify(names().map((name) => ({ name })))); process.exit(0); }
+if (a === "cluster" && b === "list") {
+  process.stdout.write(JSON.stringify(names().map((name) => ({ name, nodes: [{ role: "server", created: String(fs.statSync(file(name)).mtimeMs) }] }))));
+  process.exit(0);
+}
 if (a === "cluster" && b === "create" && c === "--config") {
   const config = JSON.parse(fs.readFileSync(d, "utf8"));
   if (config.network && config.subnet) { console.error("cannot specify subnet for exiting network"); process.exit(1); }
@@ -30,6 +34,7 @@ if (a === "cluster" && b === "create" && c === "--config") {
 }
 if (a === "cluster" && b === "delete") { fs.rmSync(file(c)); process.exit(0); }
 if (a === "kubeconfig" && b === "get") {
+  if (process.env.FAKE_K3D_KUBECONFIG_FAILS) { console.error("cannot read kubeconfig"); process.exit(1); }
   if (!fs.existsSync(file(c))) { console.error("No nodes found for given cluster"); process.exit(1); }
   process.stdout.write("apiVersion: v1\\nkind: Config\\n# fake " + c + " " + fs.statSync(file(c)).mtimeMs + "\\n"); process.exit(0);
 }
@@ -49,7 +54,7 @@ describe("the k3d cluster's lifecycle, run by the provider the dev stack seriali
     let inputs: K3dClusterInputs;
     let work: string;
     let home: string;
-    const saved = { HOME: process.env.HOME, K3D_BIN: process.env.K3D_BIN, FAKE_K3D_STATE: process.env.FAKE_K3D_STATE };
+    const saved = { HOME: process.env.HOME, K3D_BIN: process.env.K3D_BIN, FAKE_K3D_STATE: process.env.FAKE_K3D_STATE, K3D_FIX_DNS: process.env.K3D_FIX_DNS };
     const calls = () => fs.readFileSync(path.join(process.env.FAKE_K3D_STATE!, "calls.log"), "utf8").trim().split("\n");
     const clusterFile = (name: string) => path.join(process.env.FAKE_K3D_STATE!, `cluster-${name}.json`);
 
@@ -73,6 +78,7 @@ describe("the k3d cluster's lifecycle, run by the provider the dev stack seriali
         fs.writeFileSync(path.join(state, "calls.log"), "");
         Object.assign(process.env, { HOME: home, K3D_BIN: bin, FAKE_K3D_STATE: state });
         delete process.env.FAKE_K3D_DOWN;
+        delete process.env.FAKE_K3D_KUBECONFIG_FAILS;
     });
 
     afterAll(() => {
@@ -86,6 +92,36 @@ describe("the k3d cluster's lifecycle, run by the provider the dev stack seriali
         expect(serialized).not.toContain(PROJECT_DIR);
         const required = [...serialized.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
         expect(new Set(required)).toEqual(new Set(["child_process", "fs", "os", "path"]));
+    });
+
+    test("k3d runs with quiet logs (its info lines go to stdout) and without the user's K3D_* overrides", async () => {
+        process.env.K3D_FIX_DNS = "0";
+        await lifecycle.create(inputs);
+        const envs = fs.readFileSync(path.join(process.env.FAKE_K3D_STATE!, "env.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+        expect(envs.every((e) => e.LOG_LEVEL === "warn" && e.K3D.filter((k: string) => k !== "K3D_BIN").length === 0)).toBe(true);
+    });
+
+    test("a create that fails after k3d made the cluster deletes it again, so the next up is not blocked", async () => {
+        process.env.FAKE_K3D_KUBECONFIG_FAILS = "1";
+        await expect(lifecycle.create(inputs)).rejects.toThrow(/cannot read kubeconfig/);
+        expect(fs.existsSync(clusterFile("shop"))).toBe(false);
+        expect(calls()).toContain("cluster delete shop");
+    });
+
+    test("refresh after the cluster was deleted and a same-named one made by hand: not ours, dropped from state", async () => {
+        const { id, outs } = await lifecycle.create(inputs);
+        fs.rmSync(clusterFile("shop"));
+        await new Promise((r) => setTimeout(r, 20));
+        fs.writeFileSync(clusterFile("shop"), "{}");
+        expect((await lifecycle.read(id, outs)).id).toBe("");
+    });
+
+    test("newer provider code is recorded by an update that keeps the cluster and its kubeconfig", async () => {
+        const { outs } = await lifecycle.create(inputs);
+        const diff = await lifecycle.diff("id", { ...outs, __provider: "old code" } as any, { ...inputs, __provider: "new code" } as any);
+        expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+        const updated = await (lifecycle as any).update("id", outs, inputs);
+        expect(updated.outs).toEqual(outs);
     });
 
     test("create: makes the data dir under this user's home, gives k3d the config with it, returns the kubeconfig", async () => {

@@ -32,8 +32,8 @@ describe("k3dClusterConfig", () => {
     test("maps the load balancer's 80/443 to the configured host ports", () => {
         expect(config.ports).toEqual(
             expect.arrayContaining([
-                { port: "9080:80", nodeFilters: ["loadbalancer"] },
-                { port: "9443:443", nodeFilters: ["loadbalancer"] },
+                { port: "127.0.0.1:9080:80", nodeFilters: ["loadbalancer"] },
+                { port: "127.0.0.1:9443:443", nodeFilters: ["loadbalancer"] },
             ]),
         );
     });
@@ -64,7 +64,7 @@ describe("k3dClusterConfig", () => {
         expect(defaults.agents).toBe(0);
         expect(defaults.servers).toBe(1);
         expect(defaults.subnet).toBe("172.28.0.0/16");
-        expect(defaults.ports.map((p) => p.port)).toEqual(expect.arrayContaining(["8080:80", "8443:443"]));
+        expect(defaults.ports.map((p) => p.port)).toEqual(expect.arrayContaining(["127.0.0.1:8080:80", "127.0.0.1:8443:443"]));
         expect(defaults.kubeAPI.hostPort).toBe("6550");
     });
 });

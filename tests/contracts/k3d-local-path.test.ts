@@ -42,6 +42,12 @@ describe("k3d (k3d-io/k3d v5.9.0)", () => {
         expect(config.kubeAPI).toMatchObject({ hostIP: "127.0.0.1", hostPort: expect.stringMatching(/^\d+$/) });
     });
 
+    // k3d's port format is [HOST:][HOSTPORT:]CONTAINERPORT (docs: k3d cluster create --port); without
+    // a HOST, Docker publishes on 0.0.0.0, every interface of the laptop.
+    test("the gateway's host ports are published on loopback only", () => {
+        for (const p of config.ports) expect(p.port).toMatch(/^127\.0\.0\.1:\d+:(80|443)$/);
+    });
+
     test("the host data dir is bind-mounted over local-path's storage on every node", () => {
         expect(config.volumes).toEqual([{ volume: expect.stringMatching(new RegExp(`:${K3S_STORAGE_PATH}$`)), nodeFilters: ["all"] }]);
     });

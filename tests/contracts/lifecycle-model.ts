@@ -6,7 +6,8 @@
 // - Create is a plain POST: an object already in the cluster fails with AlreadyExists, unless the
 //   provider has upsertExistingObjects (pulumi-kubernetes >= 4.29, CHANGELOG 4.29.0 #2926;
 //   provider/pkg/await/await.go Creation).
-// - A change to a field in the provider's replace list is a replacement (provider/pkg/provider/diff.go);
+// - A change to a field in the provider's replace list is a replacement (provider/pkg/provider/diff.go),
+//   unless the resource's ignoreChanges covers it (the engine drops ignored paths before the diff);
 //   with an explicit, unchanged name it is delete-before-replace (provider.go Diff: deleteBeforeReplace
 //   := len(replaces) > 0 && metadata.IsNamed(...) && names equal).
 // - A resource with retainOnDelete is never deleted by the engine, on destroy, removal or replacement
@@ -44,6 +45,8 @@ export class ClusterModel {
 export class StackModel {
     /** The stack's state: resources by URN. */
     state = new Map<string, RecordedResource>();
+    /** Objects replaced (deleted and created again) by the last `up`. */
+    replaced: string[] = [];
     constructor(private readonly cluster: ClusterModel) {}
 
     /** `pulumi up` with the program's registrations; returns the errors (empty when it succeeded). */
@@ -52,12 +55,14 @@ export class StackModel {
         const next = run.resources.filter(isKubernetesObject);
         const wanted = new Set(next.map((r) => r.urn));
         const deferred: RecordedResource[] = [];
+        this.replaced = [];
         for (const r of next) {
             const old = this.state.get(r.urn);
             if (old && !replaces(old, r)) {
                 this.create(r); // an update in place
                 continue;
             }
+            if (old) this.replaced.push(objectKey(old));
             if (old && old.inputs.metadata?.name === r.inputs.metadata?.name) this.delete(old);
             else if (old) deferred.push(old); // create-before-delete: the old one goes at the end
             if (this.cluster.objects.has(objectKey(r)) && !upsert.has(r.provider)) return [`${objectKey(r)}: AlreadyExists`];
@@ -108,7 +113,22 @@ export class StackModel {
 
 function replaces(old: RecordedResource, next: RecordedResource): boolean {
     if (objectKey(old) !== objectKey(next)) return true;
-    return (REPLACE_FIELDS[kindOf(next)] ?? []).some((f) => JSON.stringify(at(old.inputs, f)) !== JSON.stringify(at(next.inputs, f)));
+    const [a, b] = [withoutIgnored(old.inputs, next.ignoreChanges), withoutIgnored(next.inputs, next.ignoreChanges)];
+    return (REPLACE_FIELDS[kindOf(next)] ?? []).some((f) => JSON.stringify(at(a, f)) !== JSON.stringify(at(b, f)));
+}
+
+/** A copy of `inputs` without the ignoreChanges paths (`a.b[*].c` style). */
+function withoutIgnored(inputs: any, paths: readonly string[]): any {
+    const copy = JSON.parse(JSON.stringify(inputs));
+    const drop = (node: any, parts: string[]): void => {
+        if (node == null || parts.length === 0) return;
+        const [head, ...rest] = parts;
+        if (head === "*") return Array.isArray(node) ? node.forEach((n) => drop(n, rest)) : undefined;
+        if (rest.length === 0) delete node[head];
+        else drop(node[head], rest);
+    };
+    for (const p of paths) drop(copy, p.replace(/\[(\*|\d+)\]/g, ".$1").split("."));
+    return copy;
 }
 
 /** Provider references (`<urn>::<id>`) of providers configured with upsertExistingObjects. */

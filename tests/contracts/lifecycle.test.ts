@@ -58,10 +58,14 @@ describe.each(stackNames())("stack %s", (stack) => {
         expect(kept()).toEqual([]);
     });
 
-    test("a bigger database disk (a StatefulSet replacement where Postgres runs in the cluster) succeeds and keeps the data", async () => {
+    test("a bigger database disk replaces nothing (no downtime) and keeps the data", async () => {
         const bigger = await edited(stack, (v) => (v["slipway:database"].storageGb += 5));
+        const before = new Map(cluster.objects);
         expect(model.up(bigger)).toEqual([]);
         expect(kept()).toEqual([]);
+        // Every StatefulSet is the same live object (an in-place update at most, never delete + create).
+        for (const [key, o] of before) if (key.startsWith("StatefulSet/")) expect(model.state.get(o.urn)?.urn).toBe(o.urn);
+        expect(model.replaced).toEqual([]);
     });
 
     test("backups off then on again succeeds (the kept dumps' claim is adopted, not created twice)", async () => {

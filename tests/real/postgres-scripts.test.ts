@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
 import { backupScript } from "../../components/backup";
-import { postgresContainer, postgresMaxConnections, SYNC_SUPERUSER_PASSWORD } from "../../components/postgres";
+import { MAJOR_VERSION_CHECK, postgresContainer, postgresMaxConnections, SYNC_SUPERUSER_PASSWORD } from "../../components/postgres";
 import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
 import { POSTGRES_IMAGES, POSTGRES_VERSIONS } from "../../versions";
 import { pgBinDir, PostgresServer, serviceIds, sleep, startPostgres, stopAll, tempDir, track } from "./servers";
@@ -104,6 +104,16 @@ describe.each(POSTGRES_VERSIONS)("Postgres %s as the program runs it", (major) =
         await client.query("CREATE TABLE t (id int)");
         await client.end();
         await expect(new Client({ host: pg.host, port: pg.port, user: "shop", password: "shop-pw", database: "billing" }).connect()).rejects.toThrow(/permission denied/);
+    });
+
+    test("the init container's major check passes this data for this major, and stops any other major with the fix", async () => {
+        expect(await sh(MAJOR_VERSION_CHECK, { PGDATA: pg.dataDir, PG_MAJOR: major })).toEqual({ code: 0, stderr: "" });
+        const other = String(Number(major) + 1);
+        const refused = await sh(MAJOR_VERSION_CHECK, { PGDATA: pg.dataDir, PG_MAJOR: other });
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain(`PostgreSQL ${major} data, but slipway:database.version is ${other}`);
+        // A fresh volume (first start) has no PG_VERSION yet: initdb's turn, not a mismatch.
+        expect((await sh(MAJOR_VERSION_CHECK, { PGDATA: tempDir("empty"), PG_MAJOR: other })).code).toBe(0);
     });
 
     afterAll(() => pg?.stop());
