@@ -14,8 +14,6 @@ export const GKE_RANGES = {
     pods: "10.16.0.0/14",
     /** ClusterIP Services (secondary range). */
     services: "10.20.0.0/20",
-    /** The control plane's private endpoint (must be a /28). */
-    master: "172.16.0.0/28",
     /**
      * Private services access (Cloud SQL, Memorystore). Pinned rather than auto-allocated: GCP
      * could otherwise pick a block that overlaps the subnet ranges above while they are being created.

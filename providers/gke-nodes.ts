@@ -138,6 +138,8 @@ export function gkeNodePool(name: string, args: GkeNodePoolArgs, opts: pulumi.Cu
             management: { autoRepair: true, autoUpgrade: true },
             // One extra node at a time, never one fewer: PDBs hold and capacity never dips during upgrades.
             upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
+            // Internal IPs only; egress through the VPC's Cloud NAT.
+            networkConfig: { enablePrivateNodes: true },
             nodeConfig,
         },
         { ...opts, provider: args.provider, dependsOn: args.dependsOn },

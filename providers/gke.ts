@@ -14,7 +14,8 @@ import type { ManagedCacheFactory } from "../components/cache-types";
 import { MemorystoreRedis } from "../components/memorystore";
 import { Cluster, GatewaySpec, kubernetesProviders } from "./cluster";
 import { googleGatewayAttachments } from "./gke-gateway";
-import { GKE_RANGES, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
+import { checkedVersionFloor } from "./gke-version";
+import { GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
 import { gkeNodeConfig, gkeNodePool, NodeServiceAccount } from "./gke-nodes";
 
 /** Google's load balancer proxies and health checkers: where gateway traffic reaches pods from. */
@@ -61,12 +62,12 @@ export function requiredApis(managedDatabase: boolean, managedCache: boolean): s
     ];
 }
 
-/** A kubeconfig (JSON, which is YAML) that authenticates with gke-gcloud-auth-plugin: no key in it, only the CA. */
-export function gkeKubeconfig(contextName: string, endpoint: string, caCertificate: string): string {
+/** A kubeconfig (JSON, which is YAML) for the DNS endpoint that authenticates with gke-gcloud-auth-plugin: no key, no CA in it. */
+export function gkeKubeconfig(contextName: string, dnsEndpoint: string): string {
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, "certificate-authority-data": caCertificate } }],
+        clusters: [{ name: contextName, cluster: { server: `https://${dnsEndpoint}` } }],
         contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }],
         "current-context": contextName,
         users: [
@@ -90,7 +91,7 @@ export interface GkeClusterArgs {
     /** GKE cluster name; also prefixes the VPC, node SA and other GCP names. */
     readonly name: string;
     readonly gke: GkeConfig;
-    /** Kubernetes minor; the control plane starts at least here, then follows its release channel. */
+    /** Kubernetes minor: a floor the release channel's default must meet (the channel picks the version). */
     readonly kubernetesVersion: string;
     readonly nodes: { readonly min: number; readonly max: number; readonly size: NodeSize };
     /** The stack's database config, when `mode: managed` (enables Cloud SQL). */
@@ -183,15 +184,29 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 subnetwork: this.network.subnetworkId,
                 networkingMode: "VPC_NATIVE",
                 ipAllocationPolicy: { clusterSecondaryRangeName: POD_RANGE_NAME, servicesSecondaryRangeName: SERVICE_RANGE_NAME },
-                minMasterVersion: args.kubernetesVersion,
+                // No initial version: the channel picks its default (a pinned one goes stale and GKE
+                // refuses it); the label records the floor that default was checked against.
                 releaseChannel: { channel: args.gke.releaseChannel },
+                resourceLabels: {
+                    "slipway-kubernetes-floor": checkedVersionFloor(args.kubernetesVersion, args.gke.releaseChannel, { project, region }, { provider: this.gcpProvider, parent: this }).apply(
+                        (floor) => floor.replace(".", "-"),
+                    ),
+                },
+                // Private nodes, the current way (no peering range for the control plane: GKE's
+                // network-isolation docs replace the private-cluster model). People and CI reach the
+                // control plane through its DNS endpoint, which IAM guards (container.clusters.connect),
+                // from anywhere Google's APIs are reachable: no CIDR allow-list to keep up to date.
                 privateClusterConfig: {
                     enablePrivateNodes: true,
-                    // The public endpoint stays, fenced by master authorized networks, so Pulumi and
-                    // kubectl outside the VPC can still deploy.
-                    enablePrivateEndpoint: false,
-                    masterIpv4CidrBlock: GKE_RANGES.master,
+                    // No CIDRs configured: no public IP endpoint at all (the DNS endpoint is the way in).
+                    enablePrivateEndpoint: args.gke.masterAuthorizedNetworks.length === 0,
                 },
+                controlPlaneEndpointsConfig: {
+                    dnsEndpointConfig: { allowExternalTraffic: true },
+                    ipEndpointsConfig: { enabled: true },
+                },
+                // Applies to the IP endpoints: the configured CIDRs, never Google Compute Engine's public IPs
+                // (an empty list still admits those unless this is false). Nodes always reach it.
                 masterAuthorizedNetworksConfig: {
                     cidrBlocks: args.gke.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
                     gcpPublicCidrsAccessEnabled: false,
@@ -242,10 +257,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         );
 
         const contextName = `gke_${project}_${region}_${args.name}`;
+        // The DNS endpoint, as `gcloud container clusters get-credentials --dns-endpoint` writes it:
+        // its certificate is publicly trusted, so no CA is pinned.
         this.kubeconfig = pulumi.secret(
-            pulumi
-                .all([this.cluster.endpoint, this.cluster.masterAuth.clusterCaCertificate])
-                .apply(([endpoint, ca]) => gkeKubeconfig(contextName, endpoint, ca ?? "")),
+            this.cluster.controlPlaneEndpointsConfig.apply((c) => {
+                const endpoint = c?.dnsEndpointConfig?.endpoint;
+                if (!endpoint) throw new Error(`GKE cluster ${args.name} reports no DNS endpoint; is controlPlaneEndpointsConfig.dnsEndpointConfig enabled?`);
+                return gkeKubeconfig(contextName, endpoint);
+            }),
         );
         ({ provider: this.provider, retainedProvider: this.retainedProvider } = kubernetesProviders(
             `${name}-k8s`,
@@ -271,6 +290,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
 
         const network = this.network;
         const gcpProvider = this.gcpProvider;
+        const cluster = this.cluster;
         if (args.managedDatabase) {
             this.managedDatabase = (dbName, config, dbOpts) =>
                 new CloudSqlPostgres(
@@ -281,7 +301,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                         network: network.networkId,
                         privateRange: network.privateServicesRangeName,
                         provider: gcpProvider,
-                        dependsOn: [network.privateServicesConnection, apiByName["sqladmin.googleapis.com"]],
+                        // After the cluster: a cluster that fails (a refused version, no quota) never leaves a database billing.
+                        dependsOn: [network.privateServicesConnection, apiByName["sqladmin.googleapis.com"], cluster],
                     },
                     dbOpts,
                 ).endpoint;
@@ -296,13 +317,13 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                         network: network.networkId,
                         privateRange: network.privateServicesRangeName,
                         provider: gcpProvider,
-                        dependsOn: [network.privateServicesConnection, apiByName["redis.googleapis.com"]],
+                        dependsOn: [network.privateServicesConnection, apiByName["redis.googleapis.com"], cluster],
                     },
                     cacheOpts,
                 ).endpoint;
         }
 
-        this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.cluster.endpoint });
+        this.registerOutputs({ kubeconfig: this.kubeconfig });
     }
 }
 

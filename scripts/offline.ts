@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { readStackConfig, SlipwayConfig } from "../config";
+import { offlineInvoke } from "./offline-invokes";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 const PROJECT = "slipway";
@@ -118,7 +119,12 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
         case "gcp:sql/databaseInstance:DatabaseInstance":
             return { ...inputs, name: `${name}-offline`, privateIpAddress: "10.64.0.3", connectionName: `offline:${inputs.region}:${name}` };
         case "gcp:container/cluster:Cluster":
-            return { ...inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: Buffer.from("offline CA").toString("base64") } };
+            return {
+                ...inputs,
+                endpoint: "203.0.113.10",
+                masterAuth: { clusterCaCertificate: Buffer.from("offline CA").toString("base64") },
+                controlPlaneEndpointsConfig: { ...inputs.controlPlaneEndpointsConfig, dnsEndpointConfig: { ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig, endpoint: `gke-offline-${name}.${inputs.location}.gke.goog` } },
+            };
         case "gcp:redis/instance:Instance":
             return { ...inputs, host: "10.64.0.11", port: 6378, authString: "offline-redis-auth", serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" }] };
         case "tls:index/privateKey:PrivateKey":
@@ -162,9 +168,7 @@ export async function runProgram(
                 args.id !== undefined && args.id !== ""
                     ? { id: args.id, state: readState(args.type, args.id) }
                     : { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs, options.generation ?? "") },
-            call: (args) => {
-                throw new Error(`unexpected provider function call ${args.token}: the program must not invoke providers`);
-            },
+            call: (args) => offlineInvoke(args.token, args.inputs),
         },
         PROJECT,
         stack,
@@ -199,6 +203,10 @@ export async function runProgram(
 
     const exports = (options.load ?? defaultLoad)();
     await withTimeout(settings.waitForRPCs(), stack);
+    return collect(stack, exports, resources);
+}
+
+async function collect(stack: string, exports: Record<string, unknown>, resources: RecordedResource[]): Promise<ProgramRun> {
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(exports)) {

@@ -9,6 +9,8 @@ import { GKE_MACHINE_TYPES, NODE_SERVICE_ACCOUNT_ROLES, nodePoolName, nodeServic
 import { cidrsOverlap, GKE_RANGES } from "../providers/gke-network";
 import { gkeKubeconfig, gkeProblems, GkeClusterArgs, GOOGLE_LB_SOURCE_RANGES } from "../providers/gke";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
+import { GKE_ENGINE_VERSIONS_SNAPSHOT } from "../scripts/offline-invokes";
+import { gkeMinor, versionFloorProblem } from "../providers/gke-version";
 import { find, findAll, isSecretPath, kubernetesProviderOf, onWrongKubernetesProvider, observeRun, PROJECT_DIR, runComponents, runStack, stackConfig, stackValues } from "./helpers";
 import { dataKeptProblems } from "./helpers";
 
@@ -66,12 +68,22 @@ describe("pure helpers", () => {
         for (const lb of GOOGLE_LB_SOURCE_RANGES) for (const r of ranges) expect(cidrsOverlap(lb, r)).toBe(false);
     });
 
-    test("kubeconfig authenticates with gke-gcloud-auth-plugin and carries no credential", () => {
-        const kc = JSON.parse(gkeKubeconfig("ctx", "203.0.113.10", "Q0EK"));
-        expect(kc.clusters[0].cluster).toEqual({ server: "https://203.0.113.10", "certificate-authority-data": "Q0EK" });
+    test("kubeconfig: the DNS endpoint (publicly trusted certificate, so no CA pinned), gke-gcloud-auth-plugin, no credential", () => {
+        const kc = JSON.parse(gkeKubeconfig("ctx", "gke-0123abcd.us-central1.gke.goog"));
+        expect(kc.clusters[0].cluster).toEqual({ server: "https://gke-0123abcd.us-central1.gke.goog" });
         expect(kc["current-context"]).toBe("ctx");
         expect(kc.users[0].user.exec).toMatchObject({ apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin", provideClusterInfo: true });
         expect(Object.keys(kc.users[0].user)).toEqual(["exec"]);
+    });
+
+    test("version floor against a channel: met by the default, refused above it with the key named, and an unknown channel", () => {
+        const v = { releaseChannelDefaultVersion: { REGULAR: "1.35.8-gke.1036000" }, releaseChannelLatestVersion: { REGULAR: "1.36.4-gke.1391000" } };
+        expect(versionFloorProblem("1.35", "REGULAR", v)).toBeUndefined();
+        expect(versionFloorProblem("1.36", "REGULAR", v)).toBe(
+            `slipway:cluster.kubernetesVersion: got "1.36", but GKE's REGULAR channel creates clusters at 1.35.8-gke.1036000 (newest it offers: 1.36.4-gke.1391000); allowed: "1.35" or lower, or a faster slipway:gke.releaseChannel`,
+        );
+        expect(versionFloorProblem("1.35", "RAPID", v)).toMatch(/^slipway:gke\.releaseChannel: GKE offers no default version on the RAPID channel/);
+        expect(gkeMinor("1.37.1-gke.1120000")).toBe("1.37");
     });
 
     test("backup window from the daily cron; other schedules are refused for Cloud SQL", () => {
@@ -248,12 +260,29 @@ describe("cluster", () => {
         expect([cluster.inputs.ipAllocationPolicy.clusterSecondaryRangeName, cluster.inputs.ipAllocationPolicy.servicesSecondaryRangeName]).toEqual(ranges);
     });
 
-    test("private nodes behind a /28 control-plane range, public endpoint fenced by authorized networks from config", () => {
-        expect(cluster.inputs.privateClusterConfig).toMatchObject({ enablePrivateNodes: true, masterIpv4CidrBlock: GKE_RANGES.master });
-        expect(cluster.inputs.masterAuthorizedNetworksConfig.cidrBlocks).toEqual(
-            prodFile["slipway:gke"].masterAuthorizedNetworks.map((n: any) => ({ cidrBlock: n.cidr, displayName: n.name })),
-        );
-        expect(cluster.inputs.masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled).toBe(false);
+    // GKE docs "About network isolation" (replaces the private-cluster page): use the DNS-based
+    // endpoint; cluster.d.ts: controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic.
+    test("private nodes without a peering range; the DNS endpoint open to IAM-authorized callers; no public IP endpoint without CIDRs", () => {
+        expect(prodFile["slipway:gke"].masterAuthorizedNetworks).toBeUndefined();
+        expect(cluster.inputs.privateClusterConfig).toEqual({ enablePrivateNodes: true, enablePrivateEndpoint: true });
+        expect(cluster.inputs.controlPlaneEndpointsConfig).toEqual({ dnsEndpointConfig: { allowExternalTraffic: true }, ipEndpointsConfig: { enabled: true } });
+        // Present, so enforced: an empty list admits nothing but the nodes, never GCE's public IPs.
+        expect(cluster.inputs.masterAuthorizedNetworksConfig).toEqual({ cidrBlocks: [], gcpPublicCidrsAccessEnabled: false });
+        expect(cluster.inputs.minMasterVersion).toBeUndefined();
+        const pool = one(prod, "gcp:container/nodePool:NodePool");
+        expect(pool.inputs.networkConfig).toEqual({ enablePrivateNodes: true });
+    });
+
+    test("configured CIDRs open the public IP endpoint to exactly them", async () => {
+        const run = await runStack("prod", stackConfig("prod", (v) => (v["slipway:gke"].masterAuthorizedNetworks = [{ cidr: "198.51.100.0/24", name: "office" }])));
+        const c = one(run, "gcp:container/cluster:Cluster");
+        expect(c.inputs.privateClusterConfig).toEqual({ enablePrivateNodes: true, enablePrivateEndpoint: false });
+        expect(c.inputs.masterAuthorizedNetworksConfig).toEqual({ cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "office" }], gcpPublicCidrsAccessEnabled: false });
+    });
+
+    test("the stack's kubeconfig points at the cluster's DNS endpoint", () => {
+        const kc = JSON.parse(prod.outputs.kubeconfig as string);
+        expect(kc.clusters[0].cluster.server).toBe(`https://${"gke-offline-shop-cluster.us-central1.gke.goog"}`);
     });
 
     test("release channel, Workload Identity, Dataplane V2, Shielded Nodes, Gateway API, HTTP LB", () => {
@@ -263,7 +292,15 @@ describe("cluster", () => {
         expect(cluster.inputs.enableShieldedNodes).toBe(true);
         expect(cluster.inputs.gatewayApiConfig).toEqual({ channel: "CHANNEL_STANDARD" });
         expect(cluster.inputs.addonsConfig.httpLoadBalancing).toEqual({ disabled: false });
-        expect(cluster.inputs.minMasterVersion).toBe(prodFile["slipway:cluster"].kubernetesVersion);
+        // No initial version: GKE's channel picks; the label shows the floor its default was checked against.
+        expect(cluster.inputs.minMasterVersion).toBeUndefined();
+        expect(cluster.inputs.resourceLabels).toEqual({ "slipway-kubernetes-floor": prodFile["slipway:cluster"].kubernetesVersion.replace(".", "-") });
+    });
+
+    test("Cloud SQL and Memorystore wait for the cluster: a cluster that fails never leaves them billing", () => {
+        for (const type of ["gcp:sql/databaseInstance:DatabaseInstance", "gcp:redis/instance:Instance"]) {
+            expect(one(prod, type).dependencies).toContain(cluster.urn);
+        }
     });
 
     test("a recurring maintenance window of at least 48 h per 32 days", () => {
@@ -499,7 +536,7 @@ describe("the GkeCluster component alone", () => {
         expect(findAll(run, "gcp:sql/databaseInstance:DatabaseInstance")).toEqual([]);
         expect(findAll(run, "gcp:projects/service:Service").map((s) => s.inputs.service)).not.toContain("sqladmin.googleapis.com");
         const cluster = one(run, "gcp:container/cluster:Cluster");
-        expect(cluster.inputs).toMatchObject({ name: "solo", location: "europe-west1", releaseChannel: { channel: "STABLE" }, minMasterVersion: "1.32" });
+        expect(cluster.inputs).toMatchObject({ name: "solo", location: "europe-west1", releaseChannel: { channel: "STABLE" }, resourceLabels: { "slipway-kubernetes-floor": "1-32" } });
         expect(one(run, "gcp:container/nodePool:NodePool").inputs.autoscaling).toMatchObject({ minNodeCount: 2, maxNodeCount: 4 });
         expect(one(run, "gcp:container/nodePool:NodePool").inputs.nodeConfig.machineType).toBe(GKE_MACHINE_TYPES.small);
     });

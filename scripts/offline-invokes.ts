@@ -1,0 +1,32 @@
+// What the cloud lookups (provider functions) the program makes would answer, for the offline plan
+// and tests: dated snapshots, never live data. Any other lookup is an error, so a new one cannot
+// slip in unnoticed. `pulumi preview` asks the real APIs.
+
+/**
+ * GKE's release channels in us-central1 as the GKE release notes give them (2026-09-23): the default
+ * version for new clusters per channel and the newest one offered.
+ */
+export const GKE_ENGINE_VERSIONS_SNAPSHOT = {
+    defaultClusterVersion: "1.35.8-gke.1225000",
+    latestMasterVersion: "1.37.1-gke.1120000",
+    releaseChannelDefaultVersion: { RAPID: "1.36.4-gke.1391000", REGULAR: "1.35.8-gke.1036000", STABLE: "1.34.6-gke.1307000" },
+    releaseChannelLatestVersion: { RAPID: "1.37.1-gke.1120000", REGULAR: "1.36.4-gke.1391000", STABLE: "1.35.8-gke.1036000" },
+    validMasterVersions: ["1.37.1-gke.1120000", "1.36.4-gke.1391000", "1.35.8-gke.1225000", "1.35.8-gke.1036000", "1.34.6-gke.1307000"],
+};
+
+const OFFLINE_CA = "-----BEGIN CERTIFICATE-----\noffline CA\n-----END CERTIFICATE-----\n";
+
+/** The answer to one provider function call, by its token; throws for any other. */
+export function offlineInvoke(token: string, args: Record<string, any>): Record<string, any> {
+    switch (token) {
+        case "gcp:container/getEngineVersions:getEngineVersions":
+            return { ...GKE_ENGINE_VERSIONS_SNAPSHOT, location: args.location, project: args.project };
+        case "gcp:sql/getCaCerts:getCaCerts":
+            // During a rotation Cloud SQL lists two CAs; the offline answer shows that case.
+            return { instance: args.instance, activeVersion: "offline-2", certs: [{ cert: OFFLINE_CA, sha1Fingerprint: "offline-1" }, { cert: OFFLINE_CA.replace("offline", "offline next"), sha1Fingerprint: "offline-2" }] };
+        case "gcp:organizations/getProject:getProject":
+            return { projectId: args.projectId, number: "123456789012", name: args.projectId };
+        default:
+            throw new Error(`unexpected provider function call ${token}: add its offline answer to scripts/offline-invokes.ts`);
+    }
+}
