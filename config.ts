@@ -220,6 +220,8 @@ const databaseSchema = z
         /** Server size: pod resources in-cluster, machine tier when managed. */
         size: z.enum(NODE_SIZES).default("small"),
         storageGb: z.number().int().min(1).max(65536).default(10),
+        /** Managed: the disk grows by itself up to this (default 4 x storageGb). */
+        maxStorageGb: z.number().int().min(1).max(65536).optional(),
         highAvailability: z.boolean().default(false),
         pooler: z.boolean().default(true),
         pool: poolSchema.default({}),
@@ -482,6 +484,9 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
     }
     if (c.cache?.mode === "managed" && IN_CLUSTER_ONLY_TARGETS.includes(c.target)) {
         problems.push(`slipway:cache.mode: got "managed"; target "${c.target}" has no managed Redis, allowed: "in-cluster"`);
+    }
+    if (c.database?.maxStorageGb !== undefined && c.database.maxStorageGb < c.database.storageGb) {
+        problems.push(`slipway:database.maxStorageGb: got ${c.database.maxStorageGb}, below storageGb (${c.database.storageGb}); allowed: at least storageGb`);
     }
     const dbNames = (c.database?.databases ?? []).map((d) => d.name);
     duplicates(dbNames).forEach((name) =>

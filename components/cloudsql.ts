@@ -44,6 +44,22 @@ export function backupStartTime(schedule: string): string | undefined {
     return `${match[2].padStart(2, "0")}:00`;
 }
 
+/**
+ * Days of write-ahead log and backups to keep. Cloud SQL refuses a retention that does not exceed
+ * the log days ("backup retention should be > transaction log retention", API error seen in
+ * terraform-google-sql-db PR #785): a point-in-time restore needs the backup before the window's
+ * start. So `keep` sets the log window (at most 7 days on Enterprise) and one more backup is kept.
+ */
+export function backupRetention(keep: number): { transactionLogRetentionDays: number; backupRetentionSettings: { retainedBackups: number; retentionUnit: "COUNT" } } {
+    const logDays = Math.min(MAX_PITR_DAYS, keep);
+    return { transactionLogRetentionDays: logDays, backupRetentionSettings: { retainedBackups: Math.max(keep, logDays + 1), retentionUnit: "COUNT" } };
+}
+
+/** The autoresize cap: `database.maxStorageGb`, else four times the starting size. */
+export function maxStorageGb(db: DatabaseConfig): number {
+    return db.maxStorageGb ?? db.storageGb * 4;
+}
+
 /** What Cloud SQL cannot honour in a database config; empty when it can. */
 export function cloudSqlProblems(db: DatabaseConfig): string[] {
     const problems: string[] = [];
@@ -73,7 +89,9 @@ export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<strin
         availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
         diskType: "PD_SSD",
         diskSize: db.storageGb,
+        // Grows by itself when nearly full, up to a cap, so a runaway table cannot run up the bill forever.
         diskAutoresize: true,
+        diskAutoresizeLimit: maxStorageGb(db),
         deletionProtectionEnabled: true,
         // Backups outlive the instance: a deleted instance can still be restored.
         retainBackupsOnDelete: true,
@@ -81,8 +99,7 @@ export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<strin
             enabled: true,
             pointInTimeRecoveryEnabled: true,
             startTime: backupStartTime(db.backup.schedule),
-            transactionLogRetentionDays: Math.min(MAX_PITR_DAYS, db.backup.keep),
-            backupRetentionSettings: { retainedBackups: db.backup.keep, retentionUnit: "COUNT" },
+            ...backupRetention(db.backup.keep),
         },
         ipConfiguration: {
             // No public IPv4 at all: reachable only from the VPC, through private services access.

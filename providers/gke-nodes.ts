@@ -10,7 +10,7 @@ import type { NodeSize } from "../config";
 
 /**
  * `slipway:cluster.nodes.size` -> machine type. E2 is GCP's cost-optimised general-purpose family
- * (shared-core free, sustained-use priced); 4 GiB per vCPU fits web apps, workers and PgBouncer.
+ * (lower list price, but no sustained-use discount); 4 GiB per vCPU fits web apps, workers and PgBouncer.
  * small leaves ~1.9 vCPU / 5.5 GiB allocatable after GKE's reservations, the floor for the system pods.
  */
 export const GKE_MACHINE_TYPES: Record<NodeSize, string> = {
@@ -20,17 +20,13 @@ export const GKE_MACHINE_TYPES: Record<NodeSize, string> = {
 };
 
 /**
- * The node SA's roles: write logs and metrics, read monitoring (HPA on custom metrics), report
- * resource metadata, and pull images from Artifact Registry. Nothing else: workloads that need
- * Google APIs get their own identity through Workload Identity, never the node's.
+ * The node SA's roles, as terraform-google-modules' kubernetes-engine grants them since v30
+ * (modules/beta-private-cluster/sa.tf): `roles/container.defaultNodeServiceAccount`, Google's
+ * least-privilege role for nodes (logs, metrics, resource metadata), and Artifact Registry reads
+ * for image pulls. Workloads that need Google APIs get their own identity through Workload
+ * Identity, never the node's.
  */
-export const NODE_SERVICE_ACCOUNT_ROLES = [
-    "roles/logging.logWriter",
-    "roles/monitoring.metricWriter",
-    "roles/monitoring.viewer",
-    "roles/stackdriver.resourceMetadata.writer",
-    "roles/artifactregistry.reader",
-] as const;
+export const NODE_SERVICE_ACCOUNT_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"] as const;
 
 /** A service account id (6-30 chars, `[a-z][-a-z0-9]*[a-z0-9]`) for the cluster's nodes. */
 export function nodeServiceAccountId(clusterName: string): string {
@@ -80,7 +76,7 @@ export interface NodeServiceAccountArgs {
     readonly dependsOn: pulumi.Resource[];
 }
 
-/** The nodes' own service account and its five role bindings. */
+/** The nodes' own service account and its role bindings. */
 export class NodeServiceAccount extends pulumi.ComponentResource {
     public readonly email: string;
     public readonly account: serviceaccount.Account;

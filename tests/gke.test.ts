@@ -4,12 +4,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, NODE_SIZES, parseConfig } from "../config";
-import { backupStartTime, CLOUD_SQL_TIERS, cloudSqlProblems } from "../components/cloudsql";
+import { backupRetention, backupStartTime, CLOUD_SQL_TIERS, cloudSqlProblems } from "../components/cloudsql";
 import { GKE_MACHINE_TYPES, NODE_SERVICE_ACCOUNT_ROLES, nodePoolName, nodeServiceAccountId, gkeNodeConfig } from "../providers/gke-nodes";
 import { cidrsOverlap, GKE_RANGES } from "../providers/gke-network";
 import { gkeKubeconfig, gkeProblems, GkeClusterArgs, GOOGLE_LB_SOURCE_RANGES } from "../providers/gke";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
-import { GKE_ENGINE_VERSIONS_SNAPSHOT } from "../scripts/offline-invokes";
 import { gkeMinor, versionFloorProblem } from "../providers/gke-version";
 import { find, findAll, isSecretPath, kubernetesProviderOf, onWrongKubernetesProvider, observeRun, PROJECT_DIR, runComponents, runStack, stackConfig, stackValues } from "./helpers";
 import { dataKeptProblems } from "./helpers";
@@ -349,12 +348,13 @@ describe("node pool", () => {
         expect(pool.inputs.nodeConfig.metadata["disable-legacy-endpoints"]).toBe("true");
     });
 
-    test("runs as a dedicated SA holding exactly the five least-privilege roles", () => {
+    test("runs as a dedicated SA holding exactly the roles terraform-google-modules grants nodes (sa.tf)", () => {
         const account = one(prod, "gcp:serviceaccount/account:Account");
         const email = `${account.inputs.accountId}@${prodFile["slipway:gke"].project}.iam.gserviceaccount.com`;
         expect(pool.inputs.nodeConfig.serviceAccount).toBe(email);
         const bindings = findAll(prod, "gcp:projects/iAMMember:IAMMember");
-        expect(bindings.map((b) => b.inputs.role).sort()).toEqual([...NODE_SERVICE_ACCOUNT_ROLES].sort());
+        expect(bindings.map((b) => b.inputs.role).sort()).toEqual(["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
+        expect([...NODE_SERVICE_ACCOUNT_ROLES].sort()).toEqual(bindings.map((b) => b.inputs.role).sort());
         for (const b of bindings) {
             expect(b.inputs).toMatchObject({ member: `serviceAccount:${email}`, project: prodFile["slipway:gke"].project });
             expect(b.dependencies).toContain(account.urn);
@@ -403,9 +403,24 @@ describe("Cloud SQL (database.mode: managed)", () => {
             enabled: true,
             pointInTimeRecoveryEnabled: true,
             startTime: backupStartTime(backup.schedule),
-            backupRetentionSettings: { retainedBackups: backup.keep, retentionUnit: "COUNT" },
+            // One more backup than days of log: Cloud SQL refuses retention <= log days.
+            backupRetentionSettings: { retainedBackups: Math.max(backup.keep, Math.min(7, backup.keep) + 1), retentionUnit: "COUNT" },
         });
-        expect(instance.inputs.settings.backupConfiguration.transactionLogRetentionDays).toBeGreaterThanOrEqual(1);
+        const { transactionLogRetentionDays: days, backupRetentionSettings } = instance.inputs.settings.backupConfiguration;
+        expect(backupRetentionSettings.retainedBackups).toBeGreaterThan(days);
+    });
+
+    test.each([1, 2, 7, 8, 30])("keep %i: log days 1-7 and always more backups than log days", (keep) => {
+        const r = backupRetention(keep);
+        expect(r.transactionLogRetentionDays).toBe(Math.min(7, keep));
+        expect(r.backupRetentionSettings.retainedBackups).toBeGreaterThan(r.transactionLogRetentionDays);
+        expect(r.backupRetentionSettings.retainedBackups).toBeGreaterThanOrEqual(keep);
+    });
+
+    test("the disk grows by itself up to a cap (4 x storageGb unless maxStorageGb says otherwise)", async () => {
+        expect(instance.inputs.settings).toMatchObject({ diskAutoresize: true, diskAutoresizeLimit: prodFile["slipway:database"].storageGb * 4 });
+        const capped = one(await runStack("prod", stackConfig("prod", (v) => (v["slipway:database"].maxStorageGb = 500))), "gcp:sql/databaseInstance:DatabaseInstance");
+        expect(capped.inputs.settings.diskAutoresizeLimit).toBe(500);
     });
 
     test("private IP only in the stack's VPC, from the peering range; TLS required", () => {
