@@ -14,6 +14,7 @@ import type { ManagedCacheFactory } from "../components/cache-types";
 import { MemorystoreRedis } from "../components/memorystore";
 import { Cluster, GatewaySpec, kubernetesProviders } from "./cluster";
 import { googleGatewayAttachments } from "./gke-gateway";
+import { GkeSecretsEncryption } from "./gke-secrets-encryption";
 import { checkedVersionFloor } from "./gke-version";
 import { GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME } from "./gke-network";
 import { gkeNodeConfig, gkeNodePool, NodeServiceAccount } from "./gke-nodes";
@@ -57,6 +58,8 @@ export function requiredApis(managedDatabase: boolean, managedCache: boolean): s
         "servicenetworking.googleapis.com",
         // The Gateway's Google-managed certificates (cheap to enable, needed as soon as an app sets ingress.tls).
         "certificatemanager.googleapis.com",
+        // The cluster's Secrets are encrypted with a Cloud KMS key (gke-secrets-encryption.ts).
+        "cloudkms.googleapis.com",
         ...(managedDatabase ? ["sqladmin.googleapis.com"] : []),
         ...(managedCache ? ["redis.googleapis.com"] : []),
     ];
@@ -169,6 +172,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         };
 
         this.network = new GkeNetwork(`${name}-network`, { clusterName: args.name, region, provider: this.gcpProvider, dependsOn: apis }, { parent: this });
+        const encryption = new GkeSecretsEncryption(
+            `${name}-secrets-encryption`,
+            { project, region, clusterName: args.name, provider: this.gcpProvider, dependsOn: [apiByName["cloudkms.googleapis.com"], apiByName["container.googleapis.com"]] },
+            { parent: this },
+        );
         const nodeIdentity = new NodeServiceAccount(
             `${name}-node-sa`,
             { project, clusterName: args.name, provider: this.gcpProvider, dependsOn: apis },
@@ -215,6 +223,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 // Dataplane V2 (eBPF/Cilium) enforces NetworkPolicy without the Calico add-on.
                 datapathProvider: "ADVANCED_DATAPATH",
                 enableShieldedNodes: true,
+                databaseEncryption: { state: "ENCRYPTED", keyName: encryption.keyName },
                 gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
                 addonsConfig: {
                     httpLoadBalancing: { disabled: false },
@@ -233,7 +242,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             {
                 ...gcpOpts,
                 protect: true,
-                dependsOn: [...nodeIdentity.ready, ...apis],
+                dependsOn: [...nodeIdentity.ready, ...encryption.ready, ...apis],
                 // nodeConfig only shapes the removed default pool; GKE reports the live pools' config there.
                 ignoreChanges: ["nodeConfig"],
             },

@@ -296,6 +296,19 @@ describe("cluster", () => {
         expect(cluster.inputs.resourceLabels).toEqual({ "slipway-kubernetes-floor": prodFile["slipway:cluster"].kubernetesVersion.replace(".", "-") });
     });
 
+    test("Secrets are encrypted in etcd with a rotating, protected Cloud KMS key the GKE service agent may use (safer-cluster's database_encryption)", () => {
+        const key = one(prod, "gcp:kms/cryptoKey:CryptoKey");
+        expect(cluster.inputs.databaseEncryption).toEqual({ state: "ENCRYPTED", keyName: idOf(key) });
+        expect(key.inputs).toMatchObject({ purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s" });
+        expect(key.protect).toBe(true);
+        const grant = one(prod, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
+        // The project number comes from the getProject lookup (offline answer 123456789012).
+        expect(grant.inputs).toEqual({ cryptoKeyId: idOf(key), role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com" });
+        expect(cluster.dependencies).toContain(grant.urn);
+        // Key rings are never deleted by GCP: a random suffix lets a destroyed stack be created again.
+        expect(one(prod, "gcp:kms/keyRing:KeyRing").inputs.name).toMatch(/^shop-gke-[0-9a-f]+$/);
+    });
+
     test("Cloud SQL and Memorystore wait for the cluster: a cluster that fails never leaves them billing", () => {
         for (const type of ["gcp:sql/databaseInstance:DatabaseInstance", "gcp:redis/instance:Instance"]) {
             expect(one(prod, type).dependencies).toContain(cluster.urn);
