@@ -73,7 +73,14 @@ export const urls = Object.fromEntries(cfg.apps.filter((a) => a.ingress).map((a)
 export const databaseSecrets = database?.connectionSecrets;
 /** Where the database server is and an admin login, for `npm run migrate-data` (secret). */
 export const databaseAdmin = database
-    ? pulumi.secret({ host: database.server.host, port: database.server.port, user: database.server.admin.user, password: database.server.admin.password, sslmode: database.server.sslMode })
+    ? pulumi.secret({
+          host: database.server.host,
+          port: database.server.port,
+          user: database.server.admin.user,
+          password: database.server.admin.password,
+          sslmode: database.server.sslMode,
+          caCertificate: database.server.caCertificate,
+      })
     : undefined;
 export const databases = cfg.database?.databases.map((d) => d.name);
 /** The kubeconfig context (and file) of an existing cluster, for `npm run migrate-data`'s kubectl. */

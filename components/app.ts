@@ -9,6 +9,7 @@ import {
     checksumOf,
     commonLabels,
     CONFIG_CHECKSUM_ANNOTATION,
+    configFileMounts,
     contentHash,
     disruptionBudget,
     jobAwaitAnnotations,
@@ -26,7 +27,7 @@ import {
     TMP_MOUNT,
     TMP_VOLUME,
 } from "./workload";
-import type { Container, EnvVar, PodSpec, PodTemplateSpec, VolumeMount } from "./k8s-types";
+import type { Container, EnvVar, PodSpec, PodTemplateSpec, Volume, VolumeMount } from "./k8s-types";
 
 
 /** The stack's shared Gateway that web apps attach their HTTPRoutes to. */
@@ -83,20 +84,27 @@ export class App extends pulumi.ComponentResource {
 
         const container = appContainer(app, args.envFrom.map((s) => s.name), envSecret?.name);
         const podLabels = clientLabels(app);
-        const podSpec = (containers: Container[], restartPolicy?: string): PodSpec => ({
+        // Files the Secrets point at (a managed server's CA bundle), mounted where their URLs say.
+        const withFiles = (c: Container, refs: readonly SecretRef[]) => {
+            const { volumes, volumeMounts } = configFileMounts(refs.flatMap((r) => r.files ?? []));
+            const mounts = [...((c.volumeMounts as VolumeMount[]) ?? []), ...volumeMounts];
+            return { container: { ...c, volumeMounts: mounts.length > 0 ? mounts : undefined }, volumes };
+        };
+        const podSpec = (containers: Container[], fileVolumes: Volume[], restartPolicy?: string): PodSpec => ({
             securityContext: restrictedPodSecurity(app.runAsUser),
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             containers,
             restartPolicy,
-            volumes: app.readOnlyRootFilesystem ? [TMP_VOLUME] : undefined,
+            volumes: app.readOnlyRootFilesystem || fileVolumes.length > 0 ? [...(app.readOnlyRootFilesystem ? [TMP_VOLUME] : []), ...fileVolumes] : undefined,
             topologySpreadConstraints: restartPolicy ? undefined : spreadConstraints(app.name, app.replicas),
             terminationGracePeriodSeconds: 30,
         });
 
         const dependsOn = pulumi.output(args.dependsOn ?? []);
         if (app.migrate) {
-            const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...jobContainer } = appContainer(app, args.migrateEnvFrom.map((s) => s.name), envSecret?.name);
+            const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...probed } = appContainer(app, args.migrateEnvFrom.map((s) => s.name), envSecret?.name);
+            const job = withFiles({ ...probed, name: "migrate", command: app.migrate.command, args: [] }, args.migrateEnvFrom);
             // Jobs are immutable; a name from the image and command makes a new release run it again.
             this.migrateJob = new k8s.batch.v1.Job(
                 `${name}-migrate`,
@@ -119,7 +127,7 @@ export class App extends pulumi.ComponentResource {
                                     "app.kubernetes.io/part-of": "slipway",
                                 },
                             },
-                            spec: podSpec([{ ...jobContainer, name: "migrate", command: app.migrate.command, args: [] }], "Never"),
+                            spec: podSpec([job.container], job.volumes, "Never"),
                         },
                     },
                 },
@@ -129,13 +137,13 @@ export class App extends pulumi.ComponentResource {
         const rolloutAfter = this.migrateJob ? pulumi.output([this.migrateJob]) : dependsOn;
 
         const mounts = app.kind === "stateful" ? [{ name: "data", mountPath: (app.storage ?? DEFAULT_STORAGE).mountPath }] : [];
-        const mainContainer = { ...container, volumeMounts: [...((container.volumeMounts as VolumeMount[]) ?? []), ...mounts] };
+        const main = withFiles({ ...container, volumeMounts: [...((container.volumeMounts as VolumeMount[]) ?? []), ...mounts] }, args.envFrom);
         const podTemplate = {
             metadata: {
                 labels: { ...selectorLabels(app.name), ...podLabels, "app.kubernetes.io/component": app.kind },
                 annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum },
             },
-            spec: podSpec([mainContainer]),
+            spec: podSpec([main.container], main.volumes),
         };
         if (app.kind === "stateful") {
             this.statefulSet(name, args, awaited(), podTemplate, { ...childOpts, dependsOn: rolloutAfter });

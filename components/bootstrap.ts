@@ -10,6 +10,8 @@ import { POSTGRES_CLIENT_LABEL, POSTGRES_IMAGES, POSTGRES_UID } from "./postgres
 import { bootstrapSql, passwordEnvName } from "./postgres-sql";
 import {
     commonLabels,
+    ConfigFile,
+    configFileMounts,
     contentHash,
     jobAwaitAnnotations,
     NamespacedArgs,
@@ -29,6 +31,8 @@ const BOOTSTRAP_DEADLINE_SECONDS = 900;
 export interface DatabaseBootstrapArgs extends NamespacedArgs {
     /** The server, its services (with their passwords) and the admin login the Job uses. */
     readonly server: DatabaseEndpoint;
+    /** The server's CA bundle (managed servers): psql verifies the server against it. */
+    readonly serverCa?: ConfigFile;
 }
 
 export class DatabaseBootstrap extends pulumi.ComponentResource {
@@ -70,6 +74,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
         const runId = pulumi.unsecret(
             pulumi.all([server.admin.password, ...services.map((s) => s.password)]).apply((pw) => contentHash(sql, BOOTSTRAP_IMAGE, pw)),
         );
+        const ca = configFileMounts(args.serverCa ? [args.serverCa] : [], "server-ca");
         this.job = new k8s.batch.v1.Job(
             `${name}-job`,
             {
@@ -93,16 +98,17 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
                                         { name: "PGPORT", value: String(server.port) },
                                         { name: "PGUSER", value: server.admin.user },
                                         { name: "PGDATABASE", value: "postgres" },
-                                        // Managed servers require TLS; the in-cluster link stays inside the cluster network.
-                                        { name: "PGSSLMODE", value: server.sslMode === "require" ? "require" : "prefer" },
+                                        // Managed servers: TLS verified against their CA; the in-cluster link stays inside the cluster network.
+                                        { name: "PGSSLMODE", value: server.sslMode === "disable" ? "prefer" : server.sslMode },
+                                        ...(args.serverCa ? [{ name: "PGSSLROOTCERT", value: args.serverCa.path }] : []),
                                     ],
                                     envFrom: [{ secretRef: { name: credentials.metadata.name } }],
                                     resources: resourcesFor("small"),
                                     securityContext: restrictedContainerSecurity(true),
-                                    volumeMounts: [TMP_MOUNT, { name: "sql", mountPath: "/bootstrap", readOnly: true }],
+                                    volumeMounts: [TMP_MOUNT, { name: "sql", mountPath: "/bootstrap", readOnly: true }, ...ca.volumeMounts],
                                 },
                             ],
-                            volumes: [TMP_VOLUME, { name: "sql", configMap: { name: script.metadata.name } }],
+                            volumes: [TMP_VOLUME, { name: "sql", configMap: { name: script.metadata.name } }, ...ca.volumes],
                         },
                     },
                 },

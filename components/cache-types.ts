@@ -9,7 +9,7 @@ export interface CacheEndpoint {
     readonly port: pulumi.Output<number>;
     /** The AUTH string, always a secret. */
     readonly password: pulumi.Output<string>;
-    /** PEM of the server's CA, for verifying the TLS connection. */
+    /** PEM bundle of every CA the server's certificate may chain to, for verifying the TLS connection. */
     readonly caCertificate: pulumi.Output<string>;
     readonly tls: true;
 }

@@ -106,8 +106,10 @@ export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<strin
             ipv4Enabled: false,
             privateNetwork: network,
             allocatedIpRange,
-            // Non-TLS connections are refused; clients use sslmode=require.
+            // Non-TLS connections are refused. The instance's own CA signs its certificate (named for the
+            // instance, not its IP), so clients verify the chain (verify-ca) against getCaCerts' bundle.
             sslMode: "ENCRYPTED_ONLY",
+            serverCaMode: "GOOGLE_MANAGED_INTERNAL_CA",
         },
         insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: true },
         // Sunday 04:00 UTC, on the stable track: patches land after they have run elsewhere.
@@ -176,11 +178,17 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
             services[entry.name] = { database: entry.name, user, password: password(user) };
         }
 
+        // Every CA the instance trusts (two while its server CA rotates), not just the active one
+        // that serverCaCerts reports, so a rotation never breaks verification.
+        const caCertificate = sql
+            .getCaCertsOutput({ instance: this.instance.name }, { parent: this, provider: args.provider })
+            .apply((r) => r.certs.map((c) => c.cert.trim()).join("\n") + "\n");
         this.endpoint = {
             host: this.host,
             port: CLOUD_SQL_PORT,
             services,
-            sslMode: "require",
+            sslMode: "verify-ca",
+            caCertificate,
             admin: { user: CLOUD_SQL_ADMIN_USER, password: adminPassword, superuser: false },
             ready,
         };

@@ -1,6 +1,7 @@
 // The one shape every Postgres takes (managed or in-cluster), so apps and the pooler never know which runs it.
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../config";
+import type { PostgresSslMode } from "./connection";
 
 /** One service's database and the role that owns it. */
 export interface ServiceDatabase {
@@ -16,8 +17,10 @@ export interface DatabaseEndpoint {
     readonly port: number;
     /** Keyed by database name. */
     readonly services: Record<string, ServiceDatabase>;
-    /** Whether clients must use TLS (managed services require it). */
-    readonly sslMode: "disable" | "require";
+    /** How clients must connect: managed services require TLS, verified against `caCertificate`. */
+    readonly sslMode: PostgresSslMode;
+    /** PEM bundle of the CAs the server's certificate chains to (every one during a rotation). */
+    readonly caCertificate?: pulumi.Output<string>;
     /**
      * A role that creates roles and databases (the bootstrap Job) and dumps/restores them (data
      * migration); password is secret. `superuser` is false for managed services' admin roles.

@@ -12,7 +12,7 @@ import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
 import { DatabaseBootstrap } from "./bootstrap";
 import { InClusterPostgres, postgresMaxConnections } from "./postgres";
 import { POSTGRES_CLIENT_LABEL, POSTGRES_PORT } from "./postgres-common";
-import { checksumOf, commonLabels, NamespacedArgs, SecretRef, selectorLabels } from "./workload";
+import { checksumOf, commonLabels, ConfigFile, NamespacedArgs, SecretRef, selectorLabels } from "./workload";
 
 export interface DatabaseArgs extends NamespacedArgs {
     readonly config: DatabaseConfig;
@@ -93,10 +93,13 @@ export class Database extends pulumi.ComponentResource {
             networkPolicy(`${name}-postgres-ingress`, "postgres", POSTGRES_PORT, from, args.namespace, childOpts);
         }
 
+        // A managed server's CA bundle, as a file every client that verifies it mounts (public data: a ConfigMap).
+        const serverCa = this.server.caCertificate ? serverCaFile(name, this.server.caCertificate, args.namespace, childOpts) : undefined;
+
         // Roles and databases for both kinds of server: in-cluster as its superuser, managed as its admin.
         const bootstrap = new DatabaseBootstrap(
             `${name}-bootstrap`,
-            { namespace: args.namespace, provider: args.provider, server: this.server, dependsOn: [...(args.dependsOn ?? []), ...this.server.ready] },
+            { namespace: args.namespace, provider: args.provider, server: this.server, serverCa, dependsOn: [...(args.dependsOn ?? []), ...this.server.ready] },
             { parent: this },
         );
         ready.push(bootstrap.job);
@@ -104,7 +107,7 @@ export class Database extends pulumi.ComponentResource {
         if (config.pooler) {
             const pooler = new Pgbouncer(
                 `${name}-pgbouncer`,
-                { namespace: args.namespace, provider: args.provider, server: this.server, pool: config.pool, dependsOn: [...(args.dependsOn ?? []), ...ready] },
+                { namespace: args.namespace, provider: args.provider, server: this.server, serverCa, pool: config.pool, dependsOn: [...(args.dependsOn ?? []), ...ready] },
                 { parent: this },
             );
             this.clientHost = pooler.host;
@@ -121,7 +124,7 @@ export class Database extends pulumi.ComponentResource {
         for (const service of Object.values(this.server.services)) {
             const pooled = connectionSecret(
                 `${name}-${service.database}-connection`,
-                { secretName: connectionSecretName(service.database), host: this.clientHost, port: this.clientPort, sslmode: pooledSslMode, service, namespace: args.namespace },
+                { secretName: connectionSecretName(service.database), host: this.clientHost, port: this.clientPort, sslmode: pooledSslMode, ca: config.pooler ? undefined : serverCa, service, namespace: args.namespace },
                 childOpts,
             );
             this.connections[service.database] = pooled;
@@ -129,7 +132,7 @@ export class Database extends pulumi.ComponentResource {
             this.migrations[service.database] = config.pooler
                 ? connectionSecret(
                       `${name}-${service.database}-direct`,
-                      { secretName: `${connectionSecretName(service.database)}-direct`, host: this.server.host, port: this.server.port, sslmode: this.server.sslMode, service, namespace: args.namespace },
+                      { secretName: `${connectionSecretName(service.database)}-direct`, host: this.server.host, port: this.server.port, sslmode: this.server.sslMode, ca: serverCa, service, namespace: args.namespace },
                       childOpts,
                   )
                 : pooled;
@@ -142,18 +145,29 @@ export class Database extends pulumi.ComponentResource {
 /** One service's connection as a Secret (DATABASE_URL and libpq's PG* variables), pointing at `host`. */
 function connectionSecret(
     resourceName: string,
-    args: { secretName: string; host: pulumi.Input<string>; port: number; sslmode: DatabaseEndpoint["sslMode"]; service: ServiceDatabase; namespace: pulumi.Input<string> },
+    args: {
+        secretName: string;
+        host: pulumi.Input<string>;
+        port: number;
+        sslmode: DatabaseEndpoint["sslMode"];
+        /** The server's CA bundle, for verify-ca. */
+        ca?: ConfigFile;
+        service: ServiceDatabase;
+        namespace: pulumi.Input<string>;
+    },
     opts: pulumi.CustomResourceOptions,
 ): SecretRef {
     const { service } = args;
+    const sslrootcert = args.sslmode === "verify-ca" ? args.ca?.path : undefined;
     const stringData = pulumi.all([args.host, service.password]).apply(([host, password]) => ({
-        DATABASE_URL: databaseUrl({ host, port: args.port, database: service.database, user: service.user, password, sslmode: args.sslmode }),
+        DATABASE_URL: databaseUrl({ host, port: args.port, database: service.database, user: service.user, password, sslmode: args.sslmode, sslrootcert }),
         PGHOST: host,
         PGPORT: String(args.port),
         PGDATABASE: service.database,
         PGUSER: service.user,
         PGPASSWORD: password,
         PGSSLMODE: args.sslmode,
+        ...(sslrootcert ? { PGSSLROOTCERT: sslrootcert } : {}),
     }));
     const secret = new k8s.core.v1.Secret(
         resourceName,
@@ -164,7 +178,20 @@ function connectionSecret(
         },
         opts,
     );
-    return { name: secret.metadata.name, checksum: checksumOf(stringData) };
+    return { name: secret.metadata.name, checksum: checksumOf(stringData), files: sslrootcert && args.ca ? [args.ca] : undefined };
+}
+
+/** Where clients find a managed Postgres server's CA bundle. */
+export const POSTGRES_CA_PATH = "/etc/slipway/postgres/ca.pem";
+
+/** The CA bundle as a ConfigMap file. The kubelet refreshes it in place when the CAs rotate; libpq reads it per connection. */
+function serverCaFile(name: string, pem: pulumi.Input<string>, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): ConfigFile {
+    const map = new k8s.core.v1.ConfigMap(
+        `${name}-server-ca`,
+        { metadata: { name: "postgres-server-ca", namespace, labels: commonLabels("postgres", "server-ca") }, data: { "ca.pem": pem } },
+        opts,
+    );
+    return { configMap: map.metadata.name, key: "ca.pem", path: POSTGRES_CA_PATH };
 }
 
 /** Pods of apps that declared a database (and their migrate Jobs). */

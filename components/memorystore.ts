@@ -51,7 +51,8 @@ export class MemorystoreRedis extends pulumi.ComponentResource {
             host: this.instance.host,
             port: this.instance.port,
             password: pulumi.secret(this.instance.authString),
-            caCertificate: this.instance.serverCaCerts.apply((certs) => certs?.[0]?.cert ?? ""),
+            // Every CA: during a rotation two are valid, and clients must trust both.
+            caCertificate: this.instance.serverCaCerts.apply((certs) => (certs ?? []).map((c) => c.cert.trim()).join("\n") + "\n"),
             tls: true,
         };
         this.registerOutputs({ host: this.endpoint.host, port: this.endpoint.port });

@@ -15,7 +15,9 @@ export interface PgbouncerSettings {
     /** Server connections per (database, user) pair. */
     readonly defaultPoolSize: number;
     readonly maxClientConn: number;
-    readonly serverTlsSslmode: "disable" | "prefer" | "require";
+    readonly serverTlsSslmode: "disable" | "prefer" | "require" | "verify-ca";
+    /** The server's CA bundle (required for verify-ca): server_tls_ca_file. */
+    readonly serverTlsCaFile?: string;
     /** Address to listen on; "0.0.0.0" (every pod interface) unless a test binds loopback. */
     readonly listenAddr?: string;
 }
@@ -37,7 +39,9 @@ export function assertPgbouncerSettings(s: PgbouncerSettings): void {
     assertInt("defaultPoolSize", s.defaultPoolSize, 1, 10000);
     assertInt("maxClientConn", s.maxClientConn, 1, 1000000);
     if (!["transaction", "session", "statement"].includes(s.poolMode)) throw new Error(`poolMode: got ${JSON.stringify(s.poolMode)}`);
-    if (!["disable", "prefer", "require"].includes(s.serverTlsSslmode)) throw new Error(`serverTlsSslmode: got ${JSON.stringify(s.serverTlsSslmode)}`);
+    if (!["disable", "prefer", "require", "verify-ca"].includes(s.serverTlsSslmode)) throw new Error(`serverTlsSslmode: got ${JSON.stringify(s.serverTlsSslmode)}`);
+    if (s.serverTlsSslmode === "verify-ca" && s.serverTlsCaFile === undefined) throw new Error("serverTlsCaFile: required with verify-ca");
+    if (s.serverTlsCaFile !== undefined && !ABSOLUTE_PATH.test(s.serverTlsCaFile)) throw new Error(`serverTlsCaFile: got ${JSON.stringify(s.serverTlsCaFile)}; must be an absolute path`);
     if (s.databases.length === 0) throw new Error("databases: at least one is needed");
     s.databases.forEach((d, i) => assertIdentifier(`databases[${i}]`, d));
     if (new Set(s.databases).size !== s.databases.length) throw new Error("databases: a name is listed twice");
@@ -66,8 +70,10 @@ export function pgbouncerIni(s: PgbouncerSettings): string {
         `pool_mode = ${s.poolMode}`,
         `default_pool_size = ${s.defaultPoolSize}`,
         `max_client_conn = ${s.maxClientConn}`,
-        "; Managed Postgres requires TLS; in-cluster traffic stays inside the cluster network.",
+        "; Managed Postgres requires TLS, verified against the server's CA (verify-ca: Cloud SQL's",
+        "; per-instance certificate names the instance, not its IP); in-cluster traffic stays inside the cluster network.",
         `server_tls_sslmode = ${s.serverTlsSslmode}`,
+        ...(s.serverTlsCaFile ? [`server_tls_ca_file = ${s.serverTlsCaFile}`] : []),
         "; After Postgres restarts, retry a failed server login after 2 s instead of refusing clients",
         "; for the default 15 s.",
         "server_login_retry = 2",

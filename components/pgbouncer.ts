@@ -12,6 +12,8 @@ import {
     commonLabels,
     checksumOf,
     CONFIG_CHECKSUM_ANNOTATION,
+    ConfigFile,
+    configFileMounts,
     disruptionBudget,
     NamespacedArgs,
     probes,
@@ -33,6 +35,8 @@ export const PGBOUNCER_SERVICE_PORT = 5432;
 
 export interface PgbouncerArgs extends NamespacedArgs {
     readonly server: DatabaseEndpoint;
+    /** The server's CA bundle (managed servers), which PgBouncer verifies the server against. */
+    readonly serverCa?: ConfigFile;
     readonly pool: { mode: "transaction" | "session" | "statement"; defaultPoolSize: number; maxClientConn: number; replicas: number };
 }
 
@@ -59,7 +63,8 @@ export class Pgbouncer extends pulumi.ComponentResource {
                 poolMode: args.pool.mode,
                 defaultPoolSize: args.pool.defaultPoolSize,
                 maxClientConn: args.pool.maxClientConn,
-                serverTlsSslmode: args.server.sslMode === "require" ? "require" : "prefer",
+                serverTlsSslmode: args.server.sslMode === "disable" ? "prefer" : args.server.sslMode,
+                serverTlsCaFile: args.serverCa?.path,
             }),
         );
         const authFile = pulumi
@@ -76,6 +81,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
         const checksum = checksumOf([ini, authFile]);
 
         const check = { tcpSocket: { port: "pgbouncer" } };
+        const ca = configFileMounts(args.serverCa ? [args.serverCa] : [], "server-ca");
         new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
@@ -104,6 +110,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
                                         TMP_MOUNT,
                                         { name: "config", mountPath: "/etc/pgbouncer/pgbouncer.ini", subPath: "pgbouncer.ini", readOnly: true },
                                         { name: "auth", mountPath: "/etc/pgbouncer/auth", readOnly: true },
+                                        ...ca.volumeMounts,
                                     ],
                                     ...probes(check, 60),
                                 },
@@ -112,6 +119,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
                                 TMP_VOLUME,
                                 { name: "config", configMap: { name: config.metadata.name } },
                                 { name: "auth", secret: { secretName: auth.metadata.name, defaultMode: 0o440 } },
+                                ...ca.volumes,
                             ],
                         },
                     },

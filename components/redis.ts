@@ -14,6 +14,7 @@ import {
     checksumOf,
     commonLabels,
     CONFIG_CHECKSUM_ANNOTATION,
+    ConfigFile,
     generatedPassword,
     NamespacedArgs,
     probes,
@@ -35,6 +36,9 @@ export interface RedisArgs extends NamespacedArgs {
     readonly managed?: ManagedCacheFactory;
 }
 
+/** Where apps find a managed Redis's CA bundle (REDIS_CA_FILE, and ssl_ca_certs in REDIS_URL). */
+export const REDIS_CA_PATH = "/etc/slipway/redis/ca.pem";
+
 export class Redis extends pulumi.ComponentResource {
     /** Secret with REDIS_URL (and REDIS_PASSWORD) that apps with `cache: true` read whole. */
     public readonly urlSecretName: pulumi.Output<string>;
@@ -44,23 +48,29 @@ export class Redis extends pulumi.ComponentResource {
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:cache:Redis", name, args, opts);
         const childOpts = { parent: this, provider: args.provider };
-        const credentials = (stringData: Record<string, pulumi.Input<string>>): SecretRef => {
+        const credentials = (stringData: Record<string, pulumi.Input<string>>, files?: ConfigFile[]): SecretRef => {
             const secret = new k8s.core.v1.Secret(
                 `${name}-credentials`,
                 { metadata: { name: "redis", namespace: args.namespace, labels: commonLabels("redis", "cache") }, type: "Opaque", stringData: pulumi.secret(stringData) },
                 childOpts,
             );
-            return { name: secret.metadata.name, checksum: checksumOf(stringData) };
+            return { name: secret.metadata.name, checksum: checksumOf(stringData), files };
         };
 
         if (args.cache.mode === "managed") {
             if (!args.managed) throw new Error(`slipway:cache.mode: "managed" but the target offers no managed Redis`);
             const endpoint = args.managed(`${name}-managed`, args.cache, { parent: this });
+            // The CA bundle as a file, which is what client libraries take (redis-py's ssl_ca_certs): a
+            // PEM in an env var is not. Public data, so a ConfigMap the kubelet refreshes on rotation.
+            const caMap = new k8s.core.v1.ConfigMap(
+                `${name}-server-ca`,
+                { metadata: { name: "redis-server-ca", namespace: args.namespace, labels: commonLabels("redis", "server-ca") }, data: { "ca.pem": endpoint.caCertificate } },
+                childOpts,
+            );
             const url = pulumi
                 .all([endpoint.host, endpoint.port, endpoint.password])
-                .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true }));
-            // Apps verify the managed server's TLS certificate with REDIS_CA_CERT.
-            this.url = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_CERT: endpoint.caCertificate });
+                .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true, caFile: REDIS_CA_PATH }));
+            this.url = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_FILE: REDIS_CA_PATH }, [{ configMap: caMap.metadata.name, key: "ca.pem", path: REDIS_CA_PATH }]);
         } else {
             const password = generatedPassword(`${name}-password`, this);
             const url = password.apply((p) => redisUrl({ host: "redis", port: REDIS_PORT, password: p }));

@@ -130,11 +130,32 @@ export function contentHash(...parts: unknown[]): string {
 export const TMP_VOLUME: Volume = { name: "tmp", emptyDir: { sizeLimit: "256Mi" } };
 export const TMP_MOUNT: VolumeMount = { name: "tmp", mountPath: "/tmp" };
 
+/** A file from a ConfigMap (a server's CA bundle), mounted read-only at `path`, alone in its folder. */
+export interface ConfigFile {
+    readonly configMap: pulumi.Input<string>;
+    readonly key: string;
+    /** Absolute path of the file in the container. */
+    readonly path: string;
+}
+
 /** A Secret a pod reads (whole, by envFrom), with a hash of its content: a pod template carrying the hash rolls when the Secret changes. */
 export interface SecretRef {
     readonly name: pulumi.Input<string>;
     /** Reveals nothing of the content (a short hash), so it may sit in a pod template annotation. */
     readonly checksum: pulumi.Input<string>;
+    /** Files the Secret's values point at (e.g. sslrootcert in DATABASE_URL): pods reading it mount them. */
+    readonly files?: readonly ConfigFile[];
+}
+
+/** Volumes and mounts for ConfigFiles: each file alone in its folder (one volume per folder). */
+export function configFileMounts(files: readonly ConfigFile[], prefix = "file"): { volumes: Volume[]; volumeMounts: VolumeMount[] } {
+    const byDir = new Map<string, ConfigFile>();
+    for (const f of files) byDir.set(f.path.slice(0, f.path.lastIndexOf("/")), f);
+    const entries = [...byDir.entries()];
+    return {
+        volumes: entries.map(([, f], i) => ({ name: `${prefix}-${i}`, configMap: { name: f.configMap, items: [{ key: f.key, path: f.path.slice(f.path.lastIndexOf("/") + 1) }] } })),
+        volumeMounts: entries.map(([dir], i) => ({ name: `${prefix}-${i}`, mountPath: dir, readOnly: true })),
+    };
 }
 
 /** The hash of a Secret's data for SecretRef.checksum and pod template annotations. */

@@ -128,7 +128,17 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
                 controlPlaneEndpointsConfig: { ...inputs.controlPlaneEndpointsConfig, dnsEndpointConfig: { ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig, endpoint: `gke-offline-${name}.${inputs.location}.gke.goog` } },
             };
         case "gcp:redis/instance:Instance":
-            return { ...inputs, host: "10.64.0.11", port: 6378, authString: "offline-redis-auth", serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" }] };
+            return {
+                ...inputs,
+                host: "10.64.0.11",
+                port: 6378,
+                authString: "offline-redis-auth",
+                serverCaCerts: [
+                    // Two, as during a CA rotation.
+                    { cert: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" },
+                    { cert: "-----BEGIN CERTIFICATE-----\noffline next\n-----END CERTIFICATE-----\n" },
+                ],
+            };
         case "tls:index/privateKey:PrivateKey":
             return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\noffline\n-----END PRIVATE KEY-----\n" };
         case "tls:index/selfSignedCert:SelfSignedCert":

@@ -470,7 +470,10 @@ describe("Cloud SQL (database.mode: managed)", () => {
     test("the service roles come from the bootstrap Job, run as the admin over TLS after the databases exist", () => {
         const job = find(prod, "Job", "shop-db-bootstrap-job");
         const env = Object.fromEntries(job.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-        expect(env).toMatchObject({ PGHOST: "10.64.0.3", PGUSER: "slipway_admin", PGSSLMODE: "require" });
+        expect(env).toMatchObject({ PGHOST: "10.64.0.3", PGUSER: "slipway_admin", PGSSLMODE: "verify-ca", PGSSLROOTCERT: "/etc/slipway/postgres/ca.pem" });
+        const spec = job.inputs.spec.template.spec;
+        const mount = spec.containers[0].volumeMounts.find((m: any) => m.mountPath === "/etc/slipway/postgres");
+        expect(spec.volumes.find((v: any) => v.name === mount.name).configMap).toEqual({ name: "postgres-server-ca", items: [{ key: "ca.pem", path: "ca.pem" }] });
         for (const d of findAll(prod, "gcp:sql/database:Database")) expect(job.dependencies).toContain(d.urn);
         expect(job.dependencies).toContain(one(prod, "gcp:sql/user:User").urn);
         const sql: string = find(prod, "ConfigMap", "shop-db-bootstrap-sql").inputs.data["bootstrap.sql"];
@@ -499,7 +502,8 @@ describe("Cloud SQL (database.mode: managed)", () => {
             },
         });
         const ini = findAll(run, "ConfigMap").find((c) => c.inputs.data?.["pgbouncer.ini"])!.inputs.data["pgbouncer.ini"];
-        expect(ini).toMatch(/^server_tls_sslmode = require$/m);
+        expect(ini).toMatch(/^server_tls_sslmode = verify-ca$/m);
+        expect(ini).toMatch(/^server_tls_ca_file = \/etc\/slipway\/postgres\/ca\.pem$/m);
         for (const d of prodFile["slipway:database"].databases) expect(ini).toContain(`${d.name} = host=${ip} port=5432 dbname=${d.name}`);
     });
 });
@@ -623,10 +627,21 @@ describe("managed cache wired into the prod stack", () => {
         expect(secret.inputs.metadata.name).toBe("redis");
         expect(isSecretPath(secret, "stringData.REDIS_URL")).toBe(true);
         // The offline runner's Memorystore mock answers host 10.64.0.11, port 6378 (TLS port).
-        expect(secret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@10\.64\.0\.11:6378\/0$/);
-        expect(secret.inputs.stringData.REDIS_CA_CERT).toContain("BEGIN CERTIFICATE");
-        const web = find(prod, "Deployment", "web-deployment").inputs.spec.template.spec.containers[0];
-        expect(web.envFrom.map((e: any) => e.secretRef.name)).toContain("redis");
+        // The CA as a file (redis-py's ssl_ca_certs, passed through from_url's query), never a PEM in env.
+        expect(secret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@10\.64\.0\.11:6378\/0\?ssl_ca_certs=%2Fetc%2Fslipway%2Fredis%2Fca\.pem$/);
+        expect(secret.inputs.stringData.REDIS_CA_FILE).toBe("/etc/slipway/redis/ca.pem");
+        expect(Object.keys(secret.inputs.stringData)).not.toContain("REDIS_CA_CERT");
+        const web = find(prod, "Deployment", "web-deployment").inputs.spec.template.spec;
+        expect(web.containers[0].envFrom.map((e: any) => e.secretRef.name)).toContain("redis");
+        const mount = web.containers[0].volumeMounts.find((m: any) => m.mountPath === "/etc/slipway/redis");
+        expect(mount.readOnly).toBe(true);
+        expect(web.volumes.find((v: any) => v.name === mount.name).configMap).toEqual({ name: "redis-server-ca", items: [{ key: "ca.pem", path: "ca.pem" }] });
+        // Every CA Memorystore lists (two during a rotation), not just the first.
+        const instance = one(prod, "gcp:redis/instance:Instance");
+        expect(instance).toBeDefined();
+        expect(find(prod, "ConfigMap", "shop-cache-server-ca").inputs.data["ca.pem"].match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+        // Likewise every Cloud SQL CA (getCaCerts, not serverCaCerts, which lists only the active one).
+        expect(find(prod, "ConfigMap", "shop-db-server-ca").inputs.data["ca.pem"].match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     });
 
     test("managed cache on a target without one is refused before any resource", async () => {

@@ -293,13 +293,17 @@ describe("how each stack's database is reached, from what index.ts really export
         expect(() => parseStackOutputs("e2e", old)).toThrow(/stack "e2e": databaseService is exported but neither kubeconfig nor kubeContext is.*--from-url/);
     });
 
-    test("prod (GKE + Cloud SQL): a relay pod in the namespace to the private IP, TLS still required", () => {
+    test("prod (GKE + Cloud SQL): a relay pod in the namespace to the private IP, TLS verified against the exported CA", () => {
         const prod = outputs.prod;
         expect(prod.databaseService).toBeUndefined();
         const access = parseStackOutputs("prod", prod);
         expect(access.route).toEqual({ kind: "relay", kube: { kind: "kubeconfig", kubeconfig: prod.kubeconfig }, namespace: prod.namespace, host: prod.databaseAdmin.host, port: prod.databaseAdmin.port });
         expect(access.route.kind === "relay" && access.route.host).toMatch(/^10\.\d+\.\d+\.\d+$/);
-        expect(access.admin).toMatchObject({ user: prod.databaseAdmin.user, sslmode: "require" });
+        expect(access.admin).toMatchObject({ user: prod.databaseAdmin.user, sslmode: "verify-ca" });
+        // The CA bundle is handed to libpq and node-postgres as a file, with exactly the exported content.
+        expect(require("fs").readFileSync(access.admin.sslrootcert!, "utf8")).toBe(prod.databaseAdmin.caCertificate);
+        const { caCertificate: _ca, ...withoutCa } = prod.databaseAdmin;
+        expect(() => parseStackOutputs("prod", { ...prod, databaseAdmin: withoutCa })).toThrow(/databaseAdmin\.sslmode is verify-ca but no caCertificate is exported/);
         const { namespace, ...noNamespace } = prod;
         expect(namespace).toBeDefined();
         expect(() => parseStackOutputs("prod", noNamespace)).toThrow(/stack "prod": namespace output is missing/);
@@ -317,7 +321,15 @@ describe("how each stack's database is reached, from what index.ts really export
             };
             const exported = outputs[stack].databaseAdmin;
             const r = await resolveEndpoint({ kind: "stack", stack }, deps);
-            expect(r.admin).toEqual({ host: "127.0.0.1", port: 40123, user: exported.user, password: exported.password, sslmode: exported.sslmode, database: "postgres" });
+            expect(r.admin).toEqual({
+                host: "127.0.0.1",
+                port: 40123,
+                user: exported.user,
+                password: exported.password,
+                sslmode: exported.sslmode,
+                database: "postgres",
+                ...(exported.caCertificate ? { sslrootcert: expect.stringMatching(/ca\.pem$/) } : {}),
+            });
             expect(r.databases).toEqual(outputs[stack].databases);
             expect(r.label).toBe(`stack ${stack}: ${exported.user}@127.0.0.1:40123 (sslmode=${exported.sslmode}) via ${stack === "prod" ? "relay" : "service"}`);
             expect(r.label).not.toContain(exported.password);

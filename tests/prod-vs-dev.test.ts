@@ -43,19 +43,30 @@ const TARGET_SPECIFIC = [
     "Deployment/shop/billing spec.template.metadata.annotations.slipway.dev/config-checksum",
     "Deployment/shop/web spec.template.metadata.annotations.slipway.dev/config-checksum",
     "Deployment/shop/worker spec.template.metadata.annotations.slipway.dev/config-checksum",
+    // Managed Redis's CA bundle, mounted as a file into the apps that use the cache (and the migrate Job).
+    "Deployment/shop/web spec.template.spec.containers[0].volumeMounts[1]",
+    "Deployment/shop/web spec.template.spec.volumes[1]",
+    "Deployment/shop/worker spec.template.spec.containers[0].volumeMounts[1]",
+    "Deployment/shop/worker spec.template.spec.volumes[1]",
     "Gateway/shop/slipway spec.addresses", // GKE: the reserved global IP, so DNS outlives the Gateway
     "Gateway/shop/slipway spec.gatewayClassName", // traefik -> gke-l7-global-external-managed
     "Gateway/shop/slipway spec.listeners[0].port", // Traefik's entryPoint 8000 -> the load balancer's 80
     // The gateway's sources: Traefik's namespace -> Google's two LB ranges (one peer -> two).
     "NetworkPolicy/shop/web-ingress spec.ingress[0].from[0].ipBlock",
     "NetworkPolicy/shop/web-ingress spec.ingress[0].from[0].namespaceSelector",
+    // The migrate Job: Cloud SQL's and Memorystore's CA bundles as files.
+    "Job/shop/web-migrate-f6fca2d0 spec.template.spec.containers[0].volumeMounts[1]",
+    "Job/shop/web-migrate-f6fca2d0 spec.template.spec.containers[0].volumeMounts[2]",
+    "Job/shop/web-migrate-f6fca2d0 spec.template.spec.volumes[1]",
+    "Job/shop/web-migrate-f6fca2d0 spec.template.spec.volumes[2]",
     "NetworkPolicy/shop/web-ingress spec.ingress[0].from[1]",
-    // The migrate Job's direct connection: in-cluster Postgres -> Cloud SQL's private IP, with TLS.
+    // The migrate Job's direct connection: in-cluster Postgres -> Cloud SQL's private IP, TLS verified.
     "Secret/shop/db-shop-direct stringData.DATABASE_URL",
     "Secret/shop/db-shop-direct stringData.PGHOST",
     "Secret/shop/db-shop-direct stringData.PGSSLMODE",
-    // cache.mode managed: the same `redis` Secret, now a TLS URL to Memorystore and the CA to verify it.
-    "Secret/shop/redis stringData.REDIS_CA_CERT",
+    "Secret/shop/db-shop-direct stringData.PGSSLROOTCERT",
+    // cache.mode managed: the same `redis` Secret, now a TLS URL to Memorystore and the CA file to verify it.
+    "Secret/shop/redis stringData.REDIS_CA_FILE",
     "Secret/shop/redis stringData.REDIS_URL",
     "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> standard-rwo-retain
 ];
@@ -98,7 +109,7 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
         for (const kind of ["Deployment", "StatefulSet", "Job", "Service", "HTTPRoute", "Secret", "PodDisruptionBudget", "NetworkPolicy", "Gateway"]) {
             expect(devKeys.some((k) => k.startsWith(`${kind}/`))).toBe(true);
         }
-        expect(paths).toEqual(TARGET_SPECIFIC);
+        expect([...paths].sort()).toEqual([...TARGET_SPECIFIC].sort());
     });
 
     test("without the pooler, the database host (and TLS) in the connection Secrets is the only addition", async () => {
@@ -113,13 +124,19 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
         const used = new Set((JSON.parse(stackConfig("dev").config["slipway:apps"]) as { database?: string }[]).map((a) => a.database));
         const connectionPaths = databases
             .filter((d) => used.has(d))
-            .flatMap((d) => ["DATABASE_URL", "PGHOST", "PGSSLMODE"].map((k) => `Secret/shop/db-${d} stringData.${k}`));
-        // Without the pooler the migrate Job reads the apps' own Secret: there is no -direct twin.
+            .flatMap((d) => ["DATABASE_URL", "PGHOST", "PGSSLMODE", "PGSSLROOTCERT"].map((k) => `Secret/shop/db-${d} stringData.${k}`));
+        // Without the pooler the migrate Job reads the apps' own Secret (no -direct twin), and every app
+        // with a database mounts Cloud SQL's CA bundle itself (billing: its first mount; web, worker: a second).
         const withoutDirect = TARGET_SPECIFIC.filter((p) => !p.includes("-direct "));
-        expect([...paths].sort()).toEqual([...withoutDirect, ...connectionPaths].sort());
+        const caMounts = [
+            "Deployment/shop/billing spec.template.spec.containers[0].volumeMounts[1]",
+            "Deployment/shop/billing spec.template.spec.volumes[1]",
+            ...["web", "worker"].flatMap((a) => [`Deployment/shop/${a} spec.template.spec.containers[0].volumeMounts[2]`, `Deployment/shop/${a} spec.template.spec.volumes[2]`]),
+        ];
+        expect([...paths].sort()).toEqual([...withoutDirect, ...connectionPaths, ...caMounts].sort());
         const prodSecret = kubernetesObjects(prod).find((o) => o.kind === "Secret" && o.metadata.name === `db-${databases[0]}`) as any;
         expect(prodSecret.stringData.PGHOST).toBe(MOCK_SQL_IP);
-        expect(prodSecret.stringData.PGSSLMODE).toBe("require");
-        expect(prodSecret.stringData.DATABASE_URL).toMatch(/sslmode=require/);
+        expect(prodSecret.stringData.PGSSLMODE).toBe("verify-ca");
+        expect(prodSecret.stringData.DATABASE_URL).toMatch(/sslmode=verify-ca&sslrootcert=%2Fetc%2Fslipway%2Fpostgres%2Fca\.pem$/);
     });
 });

@@ -1,5 +1,6 @@
 // One Postgres server as the tool sees it, and the two ways it is handed to clients: libpq
 // environment for pg_dump/pg_restore (the password never reaches a command line) and `pg` options.
+import * as fs from "fs";
 import type { ClientConfig } from "pg";
 
 export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
@@ -14,6 +15,8 @@ export interface PgConnection {
     /** Database used to list the others and read server facts. */
     readonly database: string;
     readonly sslmode: SslMode;
+    /** File of the CA bundle the server's certificate is verified against (verify-ca / verify-full). */
+    readonly sslrootcert?: string;
 }
 
 /** Parses postgres://user:password@host:port/db?sslmode=...; percent-escapes are decoded. */
@@ -37,7 +40,8 @@ export function parsePostgresUrl(raw: string): PgConnection {
         throw new Error(`sslmode "${sslmode}" is not one of ${SSL_MODES.join(", ")}`);
     }
     const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || "postgres";
-    return { host, port, user, password: decodeURIComponent(url.password), database, sslmode: sslmode as SslMode };
+    const sslrootcert = url.searchParams.get("sslrootcert") ?? undefined;
+    return { host, port, user, password: decodeURIComponent(url.password), database, sslmode: sslmode as SslMode, ...(sslrootcert ? { sslrootcert } : {}) };
 }
 
 /** The URL with its password masked, safe for logs and error messages. */
@@ -66,6 +70,7 @@ export function libpqEnv(c: PgConnection, database: string, base: NodeJS.Process
         PGPASSWORD: c.password,
         PGDATABASE: database,
         PGSSLMODE: c.sslmode,
+        ...(c.sslrootcert ? { PGSSLROOTCERT: c.sslrootcert } : {}),
         PGAPPNAME: "slipway-migrate-data",
     };
 }
@@ -77,7 +82,12 @@ export function clientConfig(c: PgConnection, database: string): ClientConfig {
             ? false
             : c.sslmode === "require"
               ? { rejectUnauthorized: false }
-              : { rejectUnauthorized: true, checkServerIdentity: c.sslmode === "verify-ca" ? () => undefined : undefined };
+              : {
+                    rejectUnauthorized: true,
+                    // verify-ca checks the chain, not the name (Cloud SQL's certificate names the instance, not its IP).
+                    checkServerIdentity: c.sslmode === "verify-ca" ? () => undefined : undefined,
+                    ca: c.sslrootcert ? fs.readFileSync(c.sslrootcert, "utf8") : undefined,
+                };
     return { host: c.host, port: c.port, user: c.user, password: c.password, database, ssl, application_name: "slipway-migrate-data" };
 }
 

@@ -1,11 +1,15 @@
 // The contract between a Slipway stack and this tool: what `pulumi stack output --json --show-secrets`
 // holds, and from it how the laptop reaches the stack's Postgres. index.ts exports:
-//   databaseAdmin    { host, port, user, password, sslmode }  an administrative login (secret)
+//   databaseAdmin    { host, port, user, password, sslmode, caCertificate? }  an administrative login (secret);
+//                    caCertificate: the server CA bundle that verify-ca checks (managed servers)
 //   databases        ["shop", ...] (or [{ name, user }])      the per-service databases
 //   databaseService  Service name of in-cluster Postgres       k3d, existing clusters
 //   kubeconfig       the cluster's own kubeconfig (secret)     k3d, GKE
 //   kubeContext, kubeconfigPath                               existing clusters: the user's kubeconfig
 //   namespace        where the Service or the relay pod lives
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { SSL_MODES, type PgConnection, type SslMode } from "./connection";
 
 /** How kubectl reaches the stack's cluster. */
@@ -50,6 +54,9 @@ export function parseStackOutputs(stack: string, outputs: unknown): StackDatabas
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`databaseAdmin.port must be a port number (got ${JSON.stringify(adminRaw.port)})`);
     const sslmode = (adminRaw.sslmode ?? "prefer") as string;
     if (!(SSL_MODES as readonly string[]).includes(sslmode)) fail(`databaseAdmin.sslmode "${sslmode}" is not one of ${SSL_MODES.join(", ")}`);
+    const ca = adminRaw.caCertificate;
+    if (ca !== undefined && ca !== null && (typeof ca !== "string" || !ca.includes("BEGIN CERTIFICATE"))) fail("databaseAdmin.caCertificate must be a PEM bundle when present");
+    if ((sslmode === "verify-ca" || sslmode === "verify-full") && typeof ca !== "string") fail(`databaseAdmin.sslmode is ${sslmode} but no caCertificate is exported`);
     const admin: PgConnection = {
         host: str("host"),
         port,
@@ -57,6 +64,7 @@ export function parseStackOutputs(stack: string, outputs: unknown): StackDatabas
         password: str("password"),
         database: typeof adminRaw.database === "string" && adminRaw.database !== "" ? adminRaw.database : "postgres",
         sslmode: sslmode as SslMode,
+        ...(typeof ca === "string" ? { sslrootcert: caFile(stack, ca) } : {}),
     };
     if (!Array.isArray(o.databases) || o.databases.length === 0) fail("databases output must be a non-empty list");
     const databases = (o.databases as unknown[]).map((d) => {
@@ -64,6 +72,15 @@ export function parseStackOutputs(stack: string, outputs: unknown): StackDatabas
         return typeof name === "string" && name !== "" ? name : fail(`databases holds an entry without a name: ${JSON.stringify(d)}`);
     });
     return { admin, databases, route: databaseRoute(o, admin, fail) };
+}
+
+/** The stack's CA bundle as a file for libpq (PGSSLROOTCERT) and node-postgres; removed when the process exits. */
+function caFile(stack: string, pem: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-ca-${stack.replace(/[^A-Za-z0-9_-]/g, "_")}-`));
+    const file = path.join(dir, "ca.pem");
+    fs.writeFileSync(file, pem, { mode: 0o600 });
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    return file;
 }
 
 /** Optional string output: absent (undefined/null) or a non-empty string. */

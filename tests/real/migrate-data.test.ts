@@ -3,7 +3,9 @@
 // the service user), the source a dev database full of an app's data. The tool runs as a child
 // process, exactly as a user runs it.
 import { restrictedViolations } from "../contracts/pod-security";
-import { execFile, spawn, spawnSync } from "child_process";
+// The target's TLS: a CA of its own signs its certificate, as Cloud SQL's per-instance CA does.
+let targetTls: { caFile: string; caPem: string; otherCaFile: string };
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,7 +13,7 @@ import { Client } from "pg";
 import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
 import { relayOverrides } from "../../scripts/migrate/relay";
 import { parsedStackConfig, runStack } from "../helpers";
-import { awkwardPassword, PostgresServer, serviceIds, startPostgres, stopAll, track } from "./servers";
+import { awkwardPassword, enableTls, PostgresServer, startPostgres, stopAll, track } from "./servers";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const TABLES = ["customers", "products", "orders", "order_items", "invoices", "audit_log"];
@@ -252,20 +254,6 @@ function podFromRun(name: string, image: string, overrides: object): any {
     return mergePatch(generated, overrides);
 }
 
-/** A self-signed certificate, so the target speaks TLS as Cloud SQL does (sslmode=require must hold end to end). */
-async function enableTls(pg: PostgresServer): Promise<void> {
-    const cert = path.join(pg.dataDir, "server.crt");
-    const key = path.join(pg.dataDir, "server.key");
-    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=10.64.0.3", "-keyout", key, "-out", cert], { encoding: "utf8" });
-    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
-    const ids = serviceIds();
-    for (const f of [cert, key]) {
-        fs.chmodSync(f, 0o600);
-        if (ids) fs.chownSync(f, ids.uid, ids.gid);
-    }
-    await pg.psql(`ALTER SYSTEM SET ssl_cert_file = '${cert}'; ALTER SYSTEM SET ssl_key_file = '${key}'; ALTER SYSTEM SET ssl = on; SELECT pg_reload_conf();`);
-}
-
 const migratedRows = (stdout: string) => Number(/migrated ([\d,]+) rows/.exec(stdout)?.[1].replace(/,/g, ""));
 
 // Every database the real stacks declare, each bootstrapped as Slipway does.
@@ -282,7 +270,7 @@ beforeAll(async () => {
     await target.psql(bootstrapSql(SERVICES), "postgres", servicePasswords(SERVICE_PASSWORD.target));
     await source.psql(SEED, "shop");
     await source.psql(BILLING_SEED, "billing");
-    await enableTls(target);
+    targetTls = await enableTls(target);
 }, 120000);
 
 let fakeBin: string | undefined;
@@ -417,7 +405,11 @@ describe("migrate-data between two real PostgreSQL servers", () => {
             // As on Cloud SQL, prod's admin is its own role (there a cloudsqlsuperuser member).
             const admin = real.prod.databaseAdmin;
             await target.psql(`CREATE ROLE ${admin.user} LOGIN SUPERUSER PASSWORD '${PROD_ADMIN_PASSWORD.replace(/'/g, "''")}'`);
-            const withPassword = (o: Record<string, any>, password: string) => ({ ...o, databaseAdmin: { ...o.databaseAdmin, password } });
+            // The password is the test server's, and so is the CA bundle verify-ca checks against.
+            const withPassword = (o: Record<string, any>, password: string) => ({
+                ...o,
+                databaseAdmin: { ...o.databaseAdmin, password, ...(o.databaseAdmin.caCertificate ? { caCertificate: targetTls.caPem } : {}) },
+            });
             const { kubeContext: _dropped, ...e2eBeforeKubeContext } = real.e2e;
             outputs = {
                 // k3d: host "postgres" is the in-cluster Service; only the superuser password is the test server's.
@@ -426,7 +418,7 @@ describe("migrate-data between two real PostgreSQL servers", () => {
                 e2e: withPassword(real.e2e, source.password),
                 "e2e-file": { ...withPassword(real.e2e, source.password), kubeconfigPath: "~/.kube/e2e.yaml" },
                 "e2e-old": withPassword(e2eBeforeKubeContext, source.password),
-                // GKE + Cloud SQL: host, port, user and sslmode=require exactly as exported.
+                // GKE + Cloud SQL: host, port, user and sslmode=verify-ca exactly as exported.
                 prod: { ...withPassword(real.prod, PROD_ADMIN_PASSWORD), kubeconfig: marked(real.prod.kubeconfig, "gke-shop") },
                 "prod-no-pull": { ...withPassword(real.prod, PROD_ADMIN_PASSWORD), kubeconfig: marked(real.prod.kubeconfig, "gke-no-pull") },
                 "prod-hang": { ...withPassword(real.prod, PROD_ADMIN_PASSWORD), kubeconfig: marked(real.prod.kubeconfig, "gke-hang") },
@@ -481,13 +473,13 @@ describe("migrate-data between two real PostgreSQL servers", () => {
             expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
             const admin = real.prod.databaseAdmin;
             expect(r.stdout).toMatch(/source: stack dev: postgres@127\.0\.0\.1:\d+ \(sslmode=disable\) via port-forward to shop\/service\/postgres\n/);
-            expect(r.stdout).toMatch(new RegExp(`target: stack prod: ${admin.user}@127\\.0\\.0\\.1:\\d+ \\(sslmode=require\\) via relay pod shop/slipway-migrate-relay-[0-9a-f]{6} to ${admin.host.replace(/\./g, "\\.")}:${admin.port}\\n`));
+            expect(r.stdout).toMatch(new RegExp(`target: stack prod: ${admin.user}@127\\.0\\.0\\.1:\\d+ \\(sslmode=verify-ca\\) via relay pod shop/slipway-migrate-relay-[0-9a-f]{6} to ${admin.host.replace(/\./g, "\\.")}:${admin.port}\\n`));
             expect(r.stdout).toMatch(/\[2\/2\] billing/);
             expect(await fingerprints(target)).toEqual(expected);
             expect(await billingFingerprint(target)).toBe(expectedBilling);
             expect(expectedBilling).toMatch(/^300 [0-9a-f]{32} 300$/);
 
-            // Every connection the tool made to the target went through the relay with TLS (sslmode=require).
+            // Every connection the tool made to the target went through the relay with TLS, its chain verified (verify-ca).
             const connections = target.log().slice(logFrom).split("\n").filter((l) => /connection authorized: .*application_name=slipway-migrate-data/.test(l));
             expect(connections.length).toBeGreaterThanOrEqual(4);
             expect(connections.filter((l) => !/ SSL enabled \(protocol=TLSv1\.[23]/.test(l))).toEqual([]);

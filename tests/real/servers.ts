@@ -269,6 +269,31 @@ export async function startPostgres(
     };
 }
 
+/**
+ * Turns TLS on as a managed service has it: a server certificate named for the instance (not its
+ * address), signed by a CA of its own. Returns the CA, which clients verify the chain against
+ * (sslmode=verify-ca); `otherCa` is a CA that did not sign it, for the refusal case.
+ */
+export async function enableTls(pg: PostgresServer): Promise<{ caFile: string; caPem: string; otherCaFile: string }> {
+    const dir = tempDir("tls");
+    const f = (name: string) => path.join(dir, name);
+    const openssl = (...args: string[]) => {
+        const r = spawnSync("openssl", args, { encoding: "utf8" });
+        if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+    };
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=slipway test CA", "-keyout", f("ca.key"), "-out", f("ca.pem"));
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=another CA", "-keyout", f("other.key"), "-out", f("other.pem"));
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=slipway-prod:us-central1:shop-db", "-keyout", f("server.key"), "-out", f("server.csr"));
+    openssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial", "-days", "1", "-out", f("server.crt"));
+    const ids = serviceIds();
+    for (const name of ["server.crt", "server.key", "ca.pem", "other.pem"]) {
+        fs.chmodSync(f(name), name === "server.key" ? 0o600 : 0o644);
+        if (ids) fs.chownSync(f(name), ids.uid, ids.gid);
+    }
+    await pg.psql(`ALTER SYSTEM SET ssl_cert_file = '${f("server.crt")}'; ALTER SYSTEM SET ssl_key_file = '${f("server.key")}'; ALTER SYSTEM SET ssl = on; SELECT pg_reload_conf();`);
+    return { caFile: f("ca.pem"), caPem: fs.readFileSync(f("ca.pem"), "utf8"), otherCaFile: f("other.pem") };
+}
+
 // ---------------------------------------------------------------- foreground daemons
 
 interface Daemon {
