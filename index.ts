@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config";
 import { deployApps } from "./components/apps";
 import { Database } from "./components/database";
+import { ManagedEgress } from "./components/managed-egress";
 import { Redis } from "./components/redis";
 import { Platform } from "./components/platform";
 import { createCluster } from "./providers";
@@ -50,6 +51,12 @@ const cache = cfg.cache
           dependsOn: platform.ready,
       })
     : undefined;
+
+// Managed services on private IPs: only their clients in the namespace may reach them.
+const managedAccess = [database?.managedAccess, cache?.managedAccess].filter((a) => a !== undefined);
+if (managedAccess.length > 0) {
+    new ManagedEgress(`${cfg.cluster.name}-managed-egress`, { namespace: platform.namespace, provider: cluster.provider, services: managedAccess, dependsOn: platform.ready });
+}
 
 const apps = deployApps({
     apps: cfg.apps,

@@ -8,6 +8,7 @@ import { DATABASE_CLIENT_LABEL, MIGRATE_CLIENT_LABEL } from "./app";
 import { PostgresBackup } from "./backup";
 import { databaseUrl } from "./connection";
 import type { DatabaseEndpoint, ManagedDatabaseFactory, ServiceDatabase } from "./database-types";
+import type { ManagedAccess } from "./managed-egress";
 import { Pgbouncer, PGBOUNCER_LISTEN_PORT } from "./pgbouncer";
 import { DatabaseBootstrap } from "./bootstrap";
 import { InClusterPostgres, postgresMaxConnections } from "./postgres";
@@ -45,6 +46,8 @@ export class Database extends pulumi.ComponentResource {
      * transaction mode would hand to another client mid-migration.
      */
     public readonly migrations: Record<string, SecretRef> = {};
+    /** A managed server and the pod labels of its clients, for the namespace's egress guard. */
+    public readonly managedAccess?: ManagedAccess;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:database:Database", name, args, opts);
@@ -56,6 +59,8 @@ export class Database extends pulumi.ComponentResource {
         if (config.mode === "managed") {
             if (!args.managed) throw new Error(`slipway:database.mode: "managed" but the target offers no managed Postgres`);
             this.server = args.managed(`${name}-managed`, config, { parent: this });
+            // PgBouncer and Slipway's Jobs carry POSTGRES_CLIENT_LABEL; migrate Jobs theirs; apps only without a pooler.
+            this.managedAccess = { name: "postgres", host: this.server.host, clientLabels: [POSTGRES_CLIENT_LABEL, MIGRATE_CLIENT_LABEL, ...(config.pooler ? [] : [DATABASE_CLIENT_LABEL])] };
         } else {
             const postgres = new InClusterPostgres(
                 `${name}-postgres`,

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../config";
 import { REDIS_IMAGE } from "../versions";
 import type { ManagedCacheFactory } from "./cache-types";
+import type { ManagedAccess } from "./managed-egress";
 import { CACHE_CLIENT_LABEL } from "./app";
 import { redisUrl } from "./connection";
 import { REDIS_PASSWORD_ENV, REDIS_PORT, redisConf, redisServerArgs } from "./redis-config";
@@ -44,6 +45,8 @@ export class Redis extends pulumi.ComponentResource {
     public readonly urlSecretName: pulumi.Output<string>;
     /** That Secret with its checksum, for apps' envFrom. */
     public readonly url: SecretRef;
+    /** A managed cache and the pod label of its clients, for the namespace's egress guard. */
+    public readonly managedAccess?: ManagedAccess;
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:cache:Redis", name, args, opts);
@@ -60,6 +63,7 @@ export class Redis extends pulumi.ComponentResource {
         if (args.cache.mode === "managed") {
             if (!args.managed) throw new Error(`slipway:cache.mode: "managed" but the target offers no managed Redis`);
             const endpoint = args.managed(`${name}-managed`, args.cache, { parent: this });
+            this.managedAccess = { name: "redis", host: endpoint.host, clientLabels: [CACHE_CLIENT_LABEL] };
             // The CA bundle as a file, which is what client libraries take (redis-py's ssl_ca_certs): a
             // PEM in an env var is not. Public data, so a ConfigMap the kubelet refreshes on rotation.
             const caMap = new k8s.core.v1.ConfigMap(
