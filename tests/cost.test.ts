@@ -1,5 +1,5 @@
 // The plan's cost model: each priced resource from its actual inputs, and the stacks' totals.
-import { costOf, estimateMonthlyCost, PRICES } from "../scripts/cost";
+import { costOf, estimateMonthlyCost, PRICE_TABLE, PRICES, USAGE } from "../scripts/cost";
 import type { RecordedResource } from "../scripts/offline";
 import { runStack } from "./helpers";
 
@@ -49,11 +49,44 @@ describe("costOf", () => {
     });
 });
 
+describe("what the first estimate missed", () => {
+    test("Cloud NAT: per node the gateway serves (capped at 32 VMs), its IP, and the egress it processes", () => {
+        const nat = resource("gcp:compute/routerNat:RouterNat", {});
+        const three = costOf(nat, { nodes: 3 })!;
+        expect(three.monthlyUsd).toBeCloseTo((3 * PRICES.natVmHour + PRICES.natIpHour) * 730 + USAGE.natEgressGb * PRICES.natDataGb, 6);
+        const many = costOf(nat, { nodes: 100 })!;
+        expect(many.monthlyUsd).toBeCloseTo((PRICES.natVmHourCap + PRICES.natIpHour) * 730 + USAGE.natEgressGb * PRICES.natDataGb, 6);
+    });
+
+    test("flow logs only where the subnet logs; Cloud SQL backups when enabled; load-balancer data; the KMS key", () => {
+        expect(costOf(resource("gcp:compute/subnetwork:Subnetwork", {}))).toBeUndefined();
+        expect(costOf(resource("gcp:compute/subnetwork:Subnetwork", { logConfig: { flowSampling: 0.5 } }))!.monthlyUsd).toBeCloseTo(USAGE.flowLogsGb * PRICES.flowLogsGb, 6);
+        const sql = (enabled: boolean) => costOf(resource("gcp:sql/databaseInstance:DatabaseInstance", { settings: { tier: "db-custom-1-3840", diskSize: 20, backupConfiguration: { enabled } } }))!.monthlyUsd;
+        expect(sql(true) - sql(false)).toBeCloseTo(20 * PRICES.cloudSqlBackupGbMonth, 6);
+        expect(costOf(resource("gcp:compute/globalAddress:GlobalAddress", { addressType: "EXTERNAL" }))!.monthlyUsd).toBeCloseTo(PRICES.forwardingRuleHour * 730 + USAGE.loadBalancerGb * PRICES.loadBalancerDataGb, 6);
+        expect(costOf(resource("gcp:kms/cryptoKey:CryptoKey", {}))!.monthlyUsd).toBe(PRICES.kmsKeyVersionMonth);
+    });
+
+    test("the price table is dated and sourced", () => {
+        expect(PRICE_TABLE.date).toMatch(/^\d{4}-\d{2}$/);
+        expect(PRICE_TABLE.sources.every((s) => s.startsWith("https://cloud.google.com/"))).toBe(true);
+    });
+});
+
 describe("stack totals", () => {
     test("dev (k3d) costs nothing; prod is the sum of its cluster, nodes, database, cache and load balancer", async () => {
         expect(estimateMonthlyCost((await runStack("dev")).resources).totalUsd).toBe(0);
         const prod = estimateMonthlyCost((await runStack("prod")).resources);
-        expect(prod.lines.map((l) => l.resource).sort()).toEqual(["shop-cache-managed-instance", "shop-cluster", "shop-db-managed-instance", "shop-gateway-address", "shop-nodes"]);
+        expect(prod.lines.map((l) => l.resource).sort()).toEqual([
+            "shop-cache-managed-instance",
+            "shop-cluster",
+            "shop-db-managed-instance",
+            "shop-gateway-address",
+            "shop-network-nat",
+            "shop-network-nodes",
+            "shop-nodes",
+            "shop-secrets-encryption-key",
+        ]);
         expect(prod.totalUsd).toBeCloseTo(prod.lines.reduce((s, l) => s + l.monthlyUsd, 0), 6);
         expect(prod.totalUsd).toBeGreaterThan(0);
     });
