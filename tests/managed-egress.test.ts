@@ -1,6 +1,7 @@
 // Who may reach Cloud SQL and Memorystore from the namespace, evaluated over the prod stack's real
 // NetworkPolicies with Kubernetes' rules (kubernetes.io/docs/concepts/services-networking/network-policies/):
 // a pod selected by any Egress policy may reach only what some selecting policy allows; policies add up.
+import { RELAY_LABELS } from "../scripts/migrate/relay";
 import type { ProgramRun } from "../scripts/offline";
 import { findAll, runStack, stackConfig } from "./helpers";
 
@@ -50,6 +51,8 @@ test("prod: only PgBouncer and Slipway's Jobs reach Cloud SQL, only cache client
     expect(reach(pods.web)).toEqual({ db: false, cache: true, internet: true });
     expect(reach(pods.billing)).toEqual({ db: false, cache: false, internet: true });
     expect(reach(pods.kv)).toEqual({ db: false, cache: false, internet: true });
+    // migrate-data's relay pod (started in the namespace by the tool) is a database client too.
+    expect(reach({ ...RELAY_LABELS })).toEqual({ db: true, cache: false, internet: true });
     // A pod someone adds to the namespace with the admin Secret mounted still cannot use it.
     expect(reach({ app: "intruder" })).toEqual({ db: false, cache: false, internet: true });
 });

@@ -1,9 +1,11 @@
 // Reaching a database only the cluster can reach (Cloud SQL's private IP): a short-lived socat pod in
 // the stack's namespace forwards TCP to it, and `kubectl port-forward` reaches that pod. The relay is
-// plain TCP, so TLS (sslmode=require) runs end to end between the tools and the server.
-// No NetworkPolicy is needed: the namespace's policies restrict ingress only (egress to the database
-// is open, as for the apps), and port-forward enters the pod through the kubelet, not the pod network.
+// plain TCP, so TLS (sslmode=verify-ca) runs end to end between the tools and the server.
+// Ingress needs no NetworkPolicy: port-forward enters the pod through the kubelet, not the pod
+// network. Egress to a managed server is open to database clients only (managed-egress.ts), which
+// the relay's label makes it.
 import * as crypto from "crypto";
+import { POSTGRES_CLIENT_LABEL } from "../../components/postgres-common";
 import type { KubectlSession } from "./kubectl";
 import { openPortForward, type PortForward } from "./port-forward";
 
@@ -16,6 +18,8 @@ export const RELAY_UID = 65532;
 /** Stops a relay whose tool was killed before it could delete it; far beyond any migration's length. */
 export const RELAY_MAX_SECONDS = 12 * 3600;
 export const RELAY_LABELS: Readonly<Record<string, string>> = {
+    // A client of the database: the namespace's egress guard lets only its clients reach a managed server.
+    [POSTGRES_CLIENT_LABEL]: "true",
     "app.kubernetes.io/name": "slipway-migrate-relay",
     "app.kubernetes.io/part-of": "slipway",
     "app.kubernetes.io/component": "migrate-data",
