@@ -2,13 +2,13 @@
 // platform and apps land on it (DESIGN.md). Data flows one way: config -> cluster -> platform -> apps.
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config";
-import { deployApps } from "./components/apps";
-import { Database } from "./components/database";
-import { ManagedEgress } from "./components/managed-egress";
-import { Redis } from "./components/redis";
-import { Platform } from "./components/platform";
+import { deployApps } from "./components/apps/apps";
+import { Database } from "./components/data/database";
+import { ManagedEgress } from "./components/data/managed-egress";
+import { Redis } from "./components/data/redis";
+import { Platform } from "./components/platform/platform";
 import { createCluster } from "./providers";
-import { appUrl } from "./providers/cluster";
+import { appUrl } from "./lib/contracts";
 
 // isConfigSecret is the runtime's own record of `pulumi config set --secret` keys.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };

@@ -2,7 +2,7 @@
 // selected, so a k3d stack never pays for loading @pulumi/gcp.
 import type { SlipwayConfig, Target } from "../config";
 import { ConfigError } from "../config";
-import type { Cluster } from "./cluster";
+import type { Cluster } from "../lib/contracts";
 
 type TargetModule = { createCluster(cfg: SlipwayConfig): Cluster };
 

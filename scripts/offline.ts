@@ -113,8 +113,6 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
             return { ...inputs, result: `offline-${generation}${name}-${"x".repeat(Math.max(0, (inputs.length ?? 16) - name.length - 8))}` };
         case "random:index/randomId:RandomId":
             return { ...inputs, hex: "0ff1ce".slice(0, 2 * (inputs.byteLength ?? 3)) };
-        case "command:local:Command":
-            return { ...inputs, stdout: inputs.create?.includes("kubeconfig") ? OFFLINE_KUBECONFIG : "", stderr: "" };
         case "pulumi-nodejs:dynamic/slipway:K3dCluster":
             return { ...inputs, kubeconfig: OFFLINE_KUBECONFIG, createdAt: "2026-01-01T00:00:00.000Z" };
         // Addresses from documentation ranges (RFC 5737) and private ranges: obviously not real.

@@ -31,7 +31,6 @@ export function summarize(r: RecordedResource): string {
     if (i.file) bits.push(`file=${i.file}`);
     if (i.clusterIdentifier) bits.push(`clusterIdentifier=${i.clusterIdentifier}`);
     if (i.context) bits.push(`context=${i.context}`);
-    if (typeof i.create === "string") bits.push(`create="${i.create.split("\n").pop()}"`);
     if (i.gatewayClassName ?? spec.gatewayClassName) bits.push(`class=${i.gatewayClassName ?? spec.gatewayClassName}`);
     if (spec.hostnames) bits.push(`hosts=${spec.hostnames.join(",")}`);
     if (i.length !== undefined && r.type.startsWith("random:")) bits.push(`length=${i.length}`);

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { estimateMonthlyCost, PRICE_TABLE } from "./cost";
+import { estimateMonthlyCost } from "./cost";
 import { diffObjects } from "./diff";
 import { deployTimeExpansions, kubernetesObjects, manifestFileName } from "./manifests";
 import { PROJECT_DIR, ProgramRun, RecordedResource, runProgram } from "./offline";
@@ -27,7 +27,8 @@ async function main(stacks: string[]): Promise<void> {
         console.log(`\n${run.resources.length} resources, ${kubernetesObjects(run).length} Kubernetes objects written to ${path.relative(process.cwd(), dir) || "."}/`);
         for (const e of expansions) console.log(`  expanded at deploy time: ${e.type} ${e.name} (${summarize(e)})`);
         const cost = estimateMonthlyCost(run.resources);
-        console.log(`estimated cost: $${cost.totalUsd.toFixed(0)}/month (list prices of ${PRICE_TABLE.date}, us-central1; internet egress excluded, usage lines at the stated volumes)`);
+        const dated = cost.dates.length > 0 ? `list prices of ${cost.dates.join(", ")}; internet egress excluded, usage lines at the stated volumes` : "nothing billed by a cloud";
+        console.log(`estimated cost: $${cost.totalUsd.toFixed(0)}/month (${dated})`);
         for (const line of cost.lines) console.log(`  $${line.monthlyUsd.toFixed(0).padStart(5)}  ${line.resource}: ${line.detail}`);
         console.log(`outputs: ${Object.keys(run.outputs).filter((k) => run.outputs[k] !== undefined).map((k) => (run.secretOutputs.includes(k) ? `${k} [secret]` : k)).join(", ")}`);
         console.log(`planned in ${ms.toFixed(0)} ms\n`);

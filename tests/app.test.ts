@@ -5,7 +5,7 @@ import { isPinnedImage, parseConfig } from "../config";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
 import { allStrings, find, findAll, isSecretPath, maybeFind, parsedStackConfig, podSpec, runComponents, runStack, stackConfig } from "./helpers";
 import { dataKeptProblems } from "./helpers";
-import { gatewayHealthCheck } from "../components/app";
+import { gatewayHealthCheck } from "../components/apps/container";
 
 const RETAINED_CLASS = "local-path-retain";
 
@@ -323,7 +323,7 @@ describe("a single App (component-level)", () => {
         return runComponents(() => {
             const k8s = require("@pulumi/kubernetes");
             const pulumi = require("@pulumi/pulumi");
-            const { App } = require("../components/app") as typeof import("../components/app");
+            const { App } = require("../components/apps/app") as typeof import("../components/apps/app");
             const provider = new k8s.Provider("unit-k8s", { kubeconfig: "unit" });
             new App(app.name, {
                 app,

@@ -1,5 +1,6 @@
 // The plan's cost model: each priced resource from its actual inputs, and the stacks' totals.
-import { costOf, estimateMonthlyCost, PRICE_TABLE, PRICES, USAGE } from "../scripts/cost";
+import { costOf, PRICE_TABLE, PRICES, USAGE } from "../providers/gke/prices";
+import { estimateMonthlyCost } from "../scripts/cost";
 import type { RecordedResource } from "../scripts/offline";
 import { runStack } from "./helpers";
 

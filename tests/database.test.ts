@@ -267,7 +267,7 @@ describe("outputs", () => {
 
 describe("connection and memory limits", () => {
     test("max_connections covers every pooler replica's pool for every database, with room for the Jobs", async () => {
-        const { postgresMaxConnections } = await import("../components/postgres");
+        const { postgresMaxConnections } = await import("../components/data/postgres");
         expect(postgresMaxConnections({ defaultPoolSize: 20, replicas: 2 }, 2)).toBe(100); // 90 fits the default
         expect(postgresMaxConnections({ defaultPoolSize: 20, replicas: 2 }, 3)).toBe(130);
         expect(postgresMaxConnections(undefined, 5)).toBe(100);

@@ -4,12 +4,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, NODE_SIZES, parseConfig } from "../config";
-import { backupRetention, backupStartTime, CLOUD_SQL_TIERS, cloudSqlProblems } from "../components/cloudsql";
-import { GKE_MACHINE_TYPES, NODE_SERVICE_ACCOUNT_ROLES, nodePoolName, nodeServiceAccountId, gkeNodeConfig } from "../providers/gke-nodes";
-import { cidrsOverlap, GKE_RANGES } from "../providers/gke-network";
+import { backupRetention, backupStartTime, CLOUD_SQL_TIERS, cloudSqlProblems } from "../providers/gke/cloudsql";
+import { GKE_MACHINE_TYPES, NODE_SERVICE_ACCOUNT_ROLES, nodePoolName, nodeServiceAccountId, gkeNodeConfig } from "../providers/gke/nodes";
+import { cidrsOverlap, GKE_RANGES } from "../providers/gke/network";
 import { gkeKubeconfig, gkeProblems, GkeClusterArgs, GOOGLE_LB_SOURCE_RANGES } from "../providers/gke";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
-import { gkeMinor, versionFloorProblem } from "../providers/gke-version";
+import { gkeMinor, versionFloorProblem } from "../providers/gke/version";
 import { find, findAll, isSecretPath, kubernetesProviderOf, onWrongKubernetesProvider, observeRun, PROJECT_DIR, runComponents, runStack, stackConfig, stackValues } from "./helpers";
 import { dataKeptProblems } from "./helpers";
 
@@ -212,7 +212,7 @@ describe("providers", () => {
     });
 
     test("source files use deep imports of @pulumi/gcp, never the whole SDK", () => {
-        for (const file of ["providers/gke.ts", "providers/gke-network.ts", "providers/gke-nodes.ts", "components/cloudsql.ts"]) {
+        for (const file of ["providers/gke/index.ts", "providers/gke/network.ts", "providers/gke/nodes.ts", "providers/gke/cloudsql.ts"]) {
             const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
             expect(text).toMatch(/from "@pulumi\/gcp\/[a-z]+"/);
             expect(text).not.toMatch(/from "@pulumi\/gcp"/);
@@ -498,7 +498,7 @@ describe("Cloud SQL (database.mode: managed)", () => {
                         return result;
                     },
                 };
-                return require("../index");
+                return require("..");
             },
         });
         const ini = findAll(run, "ConfigMap").find((c) => c.inputs.data?.["pgbouncer.ini"])!.inputs.data["pgbouncer.ini"];
@@ -663,7 +663,7 @@ describe("load balancer health checks", () => {
     });
 
     test("an app without an HTTP health path is checked over TCP; Traefik targets get no policy", async () => {
-        const { gatewayHealthCheck } = await import("../components/app");
+        const { gatewayHealthCheck } = await import("../components/apps/container");
         const { parseConfig } = await import("../config");
         const cfg = parseConfig(
             { target: "k3d", cluster: { name: "x" }, apps: [{ name: "tcp", kind: "web", image: "nginx:1.27.3", port: 8080, ingress: { host: "a.example.com" } }] },
@@ -677,7 +677,7 @@ describe("load balancer health checks", () => {
 
 describe("stack outputs", () => {
     test("app URLs use the default ports on GKE (the load balancer listens on 80/443)", async () => {
-        const { appUrl } = await import("../providers/cluster");
+        const { appUrl } = await import("../lib/contracts");
         expect((prod.outputs.urls as any).web).toBe("http://shop.localtest.me/");
         expect(appUrl({ host: "a.example.com", path: "/x", tls: true }, { http: 80, https: 443 })).toBe("https://a.example.com/x");
         expect(appUrl({ host: "a.example.com", path: "/", tls: false }, { http: 8080, https: 8443 })).toBe("http://a.example.com:8080/");

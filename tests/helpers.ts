@@ -37,7 +37,7 @@ export async function observeRun(stack: string, options: RunOptions = {}): Promi
         let run: ProgramRun | undefined;
         let error: unknown;
         try {
-            run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, generation: options.generation, load: options.load ?? (() => require("../index")) });
+            run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, generation: options.generation, load: options.load ?? (() => require("..")) });
         } catch (e) {
             error = e;
         }

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { K3dClusterInputs, K3dClusterOutputs } from "../providers/k3d-lifecycle";
-import { foreignClusterMessage } from "../providers/k3d-lifecycle";
+import type { K3dClusterInputs, K3dClusterOutputs } from "../providers/k3d/lifecycle";
+import { foreignClusterMessage } from "../providers/k3d/lifecycle";
 import { find, PROJECT_DIR, runStack } from "./helpers";
 
 // A stand-in for the k3d CLI: clusters are JSON files in $FAKE_K3D_STATE; $FAKE_K3D_DOWN makes

@@ -6,18 +6,12 @@ import addFormats from "ajv-formats";
 import * as fs from "fs";
 import * as path from "path";
 import { KUBERNETES_VERSIONS, readStackConfig } from "../config";
-import { GATEWAY_API_CRDS_URL, GATEWAY_API_VERSION, TRAEFIK_CHART } from "../components/platform";
+import { GATEWAY_API_CRDS_URL, GATEWAY_API_VERSION, TRAEFIK_CHART } from "../components/platform/platform";
 import { deployTimeExpansions, kubernetesObjects } from "../scripts/manifests";
 import { loadStackConfig, ProgramRun } from "../scripts/offline";
 import { k3dClusterConfig, resolveDataDir } from "../providers/k3d";
 import { reportLines, schemaSourcesLine, stackKubernetesVersion } from "../scripts/validate-report";
-import {
-    gatewayApiSchemaReleases,
-    SCHEMA_KUBERNETES_VERSION,
-    stripUndefined,
-    validateObjects,
-    ValidationResult,
-} from "../scripts/validate";
+import { gatewayApiSchemaReleases, SCHEMA_KUBERNETES_VERSION, stripUndefined, validateObjects, ValidationResult } from "../scripts/validate";
 import { findAll, runStack, stackConfig, stackNames } from "./helpers";
 
 /**

@@ -5,9 +5,9 @@
 // network. Egress to a managed server is open to database clients only (managed-egress.ts), which
 // the relay's label makes it.
 import * as crypto from "crypto";
-import { POSTGRES_CLIENT_LABEL } from "../../components/postgres-common";
 import type { KubectlSession } from "./kubectl";
 import { openPortForward, type PortForward } from "./port-forward";
+import { POSTGRES_CLIENT_LABEL } from "../../lib/labels";
 
 /** Pinned, multi-arch, socat as entrypoint; SLIPWAY_RELAY_IMAGE points at a mirror where Docker Hub is unreachable. */
 export const RELAY_IMAGE = "docker.io/alpine/socat:1.8.0.3";

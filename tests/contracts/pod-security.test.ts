@@ -1,7 +1,7 @@
 // Pod Security "restricted" (which every namespace Slipway creates enforces) applied to every pod
 // template of every stack, and to the pod Traefik's chart renders from Slipway's values. A
 // violation here is a pod the API server would refuse at `pulumi up`, after the preview passed.
-import { traefikValues } from "../../components/platform";
+import { traefikValues } from "../../components/platform/platform";
 import { kubernetesObjects } from "../../scripts/manifests";
 import type { ProgramRun } from "../../scripts/offline";
 import { runStack, stackNames } from "../helpers";

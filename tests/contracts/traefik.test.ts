@@ -1,10 +1,10 @@
 // What Traefik (chart 41.3.0, Traefik v3.7) requires of the values and Gateways Slipway gives it.
-import { gatewayListeners, GATEWAY_API_CRDS_URL, traefikValues } from "../../components/platform";
+import { gatewayListeners, GATEWAY_API_CRDS_URL, traefikValues } from "../../components/platform/platform";
 import { existingGateway } from "../../providers/existing";
-import { traefikGateway } from "../../providers/cluster";
 import { parseConfig } from "../../config";
 import { GATEWAY_API_VERSION, TRAEFIK_CHART } from "../../versions";
 import { findAll, runStack } from "../helpers";
+import { traefikGateway } from "../../providers/traefik/gateway";
 
 test("Gateway listeners use Traefik's entryPoint ports: its Gateway provider attaches a listener to the entryPoint of that port (Traefik docs, kubernetes-gateway provider)", () => {
     const values = traefikValues();

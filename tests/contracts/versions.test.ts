@@ -2,16 +2,8 @@
 // is inside its upstream support window on the day the tests run (so CI turns red the day one
 // ends, naming what to bump in versions.ts), and every pinned image belongs to the line it is filed under.
 import { parseConfig } from "../../config";
-import { podSecurityLabels } from "../../components/platform";
-import {
-    DEFAULT_KUBERNETES_VERSION,
-    K3S_IMAGES,
-    KUBERNETES_MINORS,
-    KUBERNETES_VERSIONS,
-    POSTGRES_IMAGES,
-    POSTGRES_MAJORS,
-    POSTGRES_VERSIONS,
-} from "../../versions";
+import { podSecurityLabels } from "../../components/platform/platform";
+import { DEFAULT_KUBERNETES_VERSION, K3S_IMAGES, KUBERNETES_MINORS, KUBERNETES_VERSIONS, POSTGRES_IMAGES, POSTGRES_MAJORS, POSTGRES_VERSIONS } from "../../versions";
 
 const today = new Date().toISOString().slice(0, 10);
 

@@ -1,5 +1,5 @@
 import { Client } from "pg";
-import { databaseUrl, redisUrl } from "../../components/connection";
+import { databaseUrl, redisUrl } from "../../components/data/connection";
 
 const awkward = `p@ss:w/rd?#%"' &=+`;
 const base = { host: "pgbouncer.data.svc.cluster.local", port: 6432, database: "shop", user: "shop", password: "secret", sslmode: "disable" as const };

@@ -1,4 +1,4 @@
-import { authFileContent, pgbouncerIni, PgbouncerSettings } from "../../components/pgbouncer-config";
+import { authFileContent, pgbouncerIni, PgbouncerSettings } from "../../components/data/pgbouncer-config";
 
 const settings: PgbouncerSettings = {
     serverHost: "postgres.data.svc.cluster.local",

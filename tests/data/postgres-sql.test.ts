@@ -1,4 +1,4 @@
-import { assertIdentifier, bootstrapSql, passwordEnvName, ServiceRole } from "../../components/postgres-sql";
+import { assertIdentifier, bootstrapSql, passwordEnvName, ServiceRole } from "../../components/data/postgres-sql";
 
 const services: ServiceRole[] = [
     { database: "shop", user: "shop" },

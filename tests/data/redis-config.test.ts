@@ -1,4 +1,4 @@
-import { redisConf, redisServerArgs } from "../../components/redis-config";
+import { redisConf, redisServerArgs } from "../../components/data/redis-config";
 
 /** directive -> argument, as redis reads it (one directive per line, '#' comments). */
 function parseConf(text: string): Record<string, string> {

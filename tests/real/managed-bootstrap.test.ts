@@ -5,7 +5,7 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { Client } from "pg";
-import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
+import { bootstrapSql, passwordEnvName } from "../../components/data/postgres-sql";
 import { POSTGRES_VERSIONS } from "../../versions";
 import { pgBinDir, PostgresServer, startPostgres, stopAll, track } from "./servers";
 

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Client } from "pg";
-import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
+import { bootstrapSql, passwordEnvName } from "../../components/data/postgres-sql";
 import { relayOverrides } from "../../scripts/migrate/relay";
 import { parsedStackConfig, runStack } from "../helpers";
 import { awkwardPassword, enableTls, PostgresServer, startPostgres, stopAll, track } from "./servers";

@@ -2,9 +2,9 @@
 // auth file and DATABASE_URL. Tests run in order and share the servers, like one cluster's life.
 import * as path from "path";
 import { Client } from "pg";
-import { databaseUrl } from "../../components/connection";
-import { authFileContent, pgbouncerIni } from "../../components/pgbouncer-config";
-import { bootstrapSql, passwordEnvName, ServiceRole } from "../../components/postgres-sql";
+import { databaseUrl } from "../../components/data/connection";
+import { authFileContent, pgbouncerIni } from "../../components/data/pgbouncer-config";
+import { bootstrapSql, passwordEnvName, ServiceRole } from "../../components/data/postgres-sql";
 import { awkwardPassword, freePort, PgbouncerServer, PostgresServer, sleep, startPgbouncer, startPostgres, stopAll, tempDir, track } from "./servers";
 
 const services: ServiceRole[] = [

@@ -5,9 +5,9 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
-import { backupScript } from "../../components/backup";
-import { MAJOR_VERSION_CHECK, postgresContainer, postgresMaxConnections, SYNC_SUPERUSER_PASSWORD } from "../../components/postgres";
-import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
+import { backupScript } from "../../components/data/backup";
+import { MAJOR_VERSION_CHECK, postgresContainer, postgresMaxConnections, SYNC_SUPERUSER_PASSWORD } from "../../components/data/postgres";
+import { bootstrapSql, passwordEnvName } from "../../components/data/postgres-sql";
 import { POSTGRES_IMAGES, POSTGRES_VERSIONS } from "../../versions";
 import { pgBinDir, PostgresServer, serviceIds, sleep, startPostgres, stopAll, tempDir, track } from "./servers";
 

@@ -1,8 +1,8 @@
 // Real redis-server fed exactly redisConf() and the password the way the component passes it.
 import * as fs from "fs";
 import * as path from "path";
-import { redisUrl } from "../../components/connection";
-import { redisConf } from "../../components/redis-config";
+import { redisUrl } from "../../components/data/connection";
+import { redisConf } from "../../components/data/redis-config";
 import { RespError, respCommands, respViaUrl } from "./resp";
 import { awkwardPassword, freePort, RedisServer, sleep, startRedis, stopAll, tempDir, track } from "./servers";
 

@@ -6,9 +6,9 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { Client } from "pg";
-import { databaseUrl } from "../../components/connection";
-import { authFileContent, pgbouncerIni } from "../../components/pgbouncer-config";
-import { bootstrapSql, passwordEnvName } from "../../components/postgres-sql";
+import { databaseUrl } from "../../components/data/connection";
+import { authFileContent, pgbouncerIni } from "../../components/data/pgbouncer-config";
+import { bootstrapSql, passwordEnvName } from "../../components/data/postgres-sql";
 import { enableTls, freePort, pgBinDir, PgbouncerServer, PostgresServer, startPgbouncer, startPostgres, stopAll, tempDir, track } from "./servers";
 
 afterAll(stopAll);
