@@ -97,7 +97,7 @@ describe("pure helpers", () => {
 describe("validation before any resource", () => {
     const validArgs = (): GkeClusterArgs => ({
         name: "shop",
-        gke: { project: "slipway-prod", region: "us-central1", releaseChannel: "REGULAR", masterAuthorizedNetworks: [] },
+        gke: { project: "slipway-prod", region: "us-central1", releaseChannel: "REGULAR", masterAuthorizedNetworks: [], deletionProtection: true },
         kubernetesVersion: "1.31",
         nodes: { min: 1, max: 3, size: "medium" },
     });
@@ -307,6 +307,19 @@ describe("cluster", () => {
         expect(cluster.dependencies).toContain(grant.urn);
         // Key rings are never deleted by GCP: a random suffix lets a destroyed stack be created again.
         expect(one(prod, "gcp:kms/keyRing:KeyRing").inputs.name).toMatch(/^shop-gke-[0-9a-f]+$/);
+    });
+
+    test("deletion protection follows slipway:gke.deletionProtection on the cluster, Cloud SQL and Memorystore (the way to a real destroy)", async () => {
+        expect(cluster.inputs.deletionProtection).toBe(true);
+        const run = await runStack("prod", stackConfig("prod", (v) => (v["slipway:gke"].deletionProtection = false)));
+        expect(one(run, "gcp:container/cluster:Cluster").inputs.deletionProtection).toBe(false);
+        const sql = one(run, "gcp:sql/databaseInstance:DatabaseInstance").inputs;
+        expect([sql.deletionProtection, sql.settings.deletionProtectionEnabled]).toEqual([false, false]);
+        expect(one(run, "gcp:redis/instance:Instance").inputs.deletionProtection).toBe(false);
+    });
+
+    test("NodeLocal DNSCache is off: guarded pods resolve through kube-dns pods, which a pod selector reaches", () => {
+        expect(cluster.inputs.addonsConfig.dnsCacheConfig).toEqual({ enabled: false });
     });
 
     test("Cloud SQL and Memorystore wait for the cluster: a cluster that fails never leaves them billing", () => {
@@ -558,7 +571,7 @@ describe("the GkeCluster component alone", () => {
             const { GkeCluster } = require("../providers/gke");
             const c = new GkeCluster("solo", {
                 name: "solo",
-                gke: { project: "slipway-test", region: "europe-west1", releaseChannel: "STABLE", masterAuthorizedNetworks: [] },
+                gke: { project: "slipway-test", region: "europe-west1", releaseChannel: "STABLE", masterAuthorizedNetworks: [], deletionProtection: true },
                 kubernetesVersion: "1.32",
                 nodes: { min: 2, max: 4, size: "small" },
             });
@@ -581,7 +594,7 @@ describe("Memorystore (cache.mode: managed)", () => {
             const { GkeCluster } = require("../providers/gke");
             const c = new GkeCluster("mc", {
                 name: "mc",
-                gke: { project: "slipway-test", region: "us-east1", releaseChannel: "REGULAR", masterAuthorizedNetworks: [] },
+                gke: { project: "slipway-test", region: "us-east1", releaseChannel: "REGULAR", masterAuthorizedNetworks: [], deletionProtection: true },
                 kubernetesVersion: "1.31",
                 nodes: { min: 1, max: 2, size: "small" },
                 managedCache: true,
@@ -628,7 +641,9 @@ describe("managed cache wired into the prod stack", () => {
         expect(isSecretPath(secret, "stringData.REDIS_URL")).toBe(true);
         // The offline runner's Memorystore mock answers host 10.64.0.11, port 6378 (TLS port).
         // The CA as a file (redis-py's ssl_ca_certs, passed through from_url's query), never a PEM in env.
-        expect(secret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@10\.64\.0\.11:6378\/0\?ssl_ca_certs=%2Fetc%2Fslipway%2Fredis%2Fca\.pem$/);
+        // ssl_check_hostname=false: Memorystore names its IP only in the CN, which redis-py >= 6 refuses by
+        // default; the chain is still verified against the instance's own CA.
+        expect(secret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@10\.64\.0\.11:6378\/0\?ssl_ca_certs=%2Fetc%2Fslipway%2Fredis%2Fca\.pem&ssl_check_hostname=false$/);
         expect(secret.inputs.stringData.REDIS_CA_FILE).toBe("/etc/slipway/redis/ca.pem");
         expect(Object.keys(secret.inputs.stringData)).not.toContain("REDIS_CA_CERT");
         const web = find(prod, "Deployment", "web-deployment").inputs.spec.template.spec;

@@ -18,6 +18,14 @@ function selects(selector: any, labels: Record<string, string>): boolean {
     return byLabels && byExpressions;
 }
 
+/** Whether a pod may open connections to other pods (DNS, the pooler, its peers). */
+function canReachPods(run: ProgramRun, labels: Record<string, string>): boolean {
+    const egress = findAll(run, "NetworkPolicy").map((p) => p.inputs.spec).filter((s) => (s.policyTypes ?? []).includes("Egress"));
+    const selecting = egress.filter((s) => selects(s.podSelector, labels));
+    // On Dataplane V2 a CIDR rule never matches pods (Cilium): only a pod or namespace selector does.
+    return selecting.length === 0 || selecting.some((s) => (s.egress ?? []).some((rule: any) => (rule.to ?? []).some((peer: any) => peer.namespaceSelector && Object.keys(peer.namespaceSelector).length === 0)));
+}
+
 function canReach(run: ProgramRun, labels: Record<string, string>, ip: string): boolean {
     const egress = findAll(run, "NetworkPolicy").map((p) => p.inputs.spec).filter((s) => (s.policyTypes ?? []).includes("Egress"));
     const selecting = egress.filter((s) => selects(s.podSelector, labels));
@@ -53,6 +61,8 @@ test("prod: only PgBouncer and Slipway's Jobs reach Cloud SQL, only cache client
     expect(reach(pods.kv)).toEqual({ db: false, cache: false, internet: true });
     // migrate-data's relay pod (started in the namespace by the tool) is a database client too.
     expect(reach({ ...RELAY_LABELS })).toEqual({ db: true, cache: false, internet: true });
+    // Every guarded pod still reaches pods: kube-dns, the pooler, its peers (etcd's members).
+    for (const labels of Object.values(pods)) expect(canReachPods(prod, labels)).toBe(true);
     // A pod someone adds to the namespace with the admin Secret mounted still cannot use it.
     expect(reach({ app: "intruder" })).toEqual({ db: false, cache: false, internet: true });
 });

@@ -35,13 +35,27 @@ export function databaseUrl(c: {
 
 /** `redis://:password@host:port/db` (no user: Redis's requirepass authenticates the default user). */
 /** `rediss://` when `tls` (managed caches encrypt in transit), else `redis://`. */
-export function redisUrl(c: { host: string; port: number; password: string; db?: number; tls?: boolean; caFile?: string }): string {
+export function redisUrl(c: {
+    host: string;
+    port: number;
+    password: string;
+    db?: number;
+    tls?: boolean;
+    caFile?: string;
+    /**
+     * false: verify the chain against caFile but not the name. Memorystore's certificate names its IP
+     * only in the CN (no SAN; envoyproxy/ratelimit#409), which redis-py >= 6 (ssl_check_hostname on
+     * by default) would refuse; the CA is the instance's own, so the chain alone identifies it.
+     */
+    checkHostname?: boolean;
+}): string {
     assertEndpoint(c.host, c.port);
     const db = c.db ?? 0;
     if (!Number.isInteger(db) || db < 0 || db > 15) throw new Error(`db: got ${db}; must be an integer 0..15`);
     if (c.caFile && !c.tls) throw new Error("caFile only applies to a TLS (rediss://) URL");
     // redis-py's from_url passes unknown query arguments to the connection: ssl_ca_certs is the CA
     // file the TLS handshake verifies against (redis/connection.py parse_url).
-    const ca = c.caFile ? `?ssl_ca_certs=${enc(c.caFile)}` : "";
+    const query = [...(c.caFile ? [`ssl_ca_certs=${enc(c.caFile)}`] : []), ...(c.checkHostname === false ? ["ssl_check_hostname=false"] : [])];
+    const ca = query.length > 0 ? `?${query.join("&")}` : "";
     return `${c.tls ? "rediss" : "redis"}://:${enc(c.password)}@${hostPart(c.host)}:${c.port}/${db}${ca}`;
 }

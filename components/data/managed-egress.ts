@@ -63,8 +63,11 @@ export class ManagedEgress extends pulumi.ComponentResource {
                     spec: {
                         podSelector: { matchExpressions: p.matchExpressions },
                         policyTypes: ["Egress"],
-                        // Everything else stays reachable: DNS, the API, other services, the internet.
-                        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: p.except } }] }],
+                        // Everything else stays reachable. Pods (kube-dns, the pooler, other apps) need their
+                        // own peer: on Dataplane V2 (Cilium) a CIDR rule never matches traffic between
+                        // pods or to nodes (cilium Documentation/policy/language.rst), only outside
+                        // addresses such as the managed services' private IPs and the internet.
+                        egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: "0.0.0.0/0", except: p.except } }] }],
                     },
                 },
                 { parent: this, provider: args.provider, dependsOn: args.dependsOn },

@@ -61,7 +61,8 @@ export class Pgbouncer extends pulumi.ComponentResource {
             childOpts,
         );
         // Pods roll when the config or a password changes; the hash reveals nothing of the passwords.
-        const checksum = checksumOf([ini, authFile]);
+        // A rotated server CA bundle too: PgBouncer reads server_tls_ca_file at start.
+        const checksum = checksumOf([ini, authFile, args.server.caCertificate ?? ""]);
 
         const check = { tcpSocket: { port: "pgbouncer" } };
         const ca = configFileMounts(args.serverCa ? [args.serverCa] : [], "server-ca");

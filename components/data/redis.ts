@@ -58,7 +58,7 @@ export class Redis extends pulumi.ComponentResource {
             );
             const url = pulumi
                 .all([endpoint.host, endpoint.port, endpoint.password])
-                .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true, caFile: REDIS_CA_PATH }));
+                .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true, caFile: REDIS_CA_PATH, checkHostname: false }));
             this.url = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_FILE: REDIS_CA_PATH }, [{ configMap: caMap.metadata.name, key: "ca.pem", path: REDIS_CA_PATH }]);
         } else {
             const password = generatedPassword(`${name}-password`, this);

@@ -80,7 +80,7 @@ export function cloudSqlProblems(db: DatabaseConfig): string[] {
 }
 
 /** The instance's settings, from the stack's database config. */
-export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<string>, allocatedIpRange: pulumi.Input<string>) {
+export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<string>, allocatedIpRange: pulumi.Input<string>, deletionProtection = true) {
     return {
         tier: CLOUD_SQL_TIERS[db.size],
         // Pinned: the API's default edition differs by version, and custom tiers need ENTERPRISE.
@@ -92,7 +92,7 @@ export function cloudSqlSettings(db: DatabaseConfig, network: pulumi.Input<strin
         // Grows by itself when nearly full, up to a cap, so a runaway table cannot run up the bill forever.
         diskAutoresize: true,
         diskAutoresizeLimit: maxStorageGb(db),
-        deletionProtectionEnabled: true,
+        deletionProtectionEnabled: deletionProtection,
         // Backups outlive the instance: a deleted instance can still be restored.
         retainBackupsOnDelete: true,
         backupConfiguration: {
@@ -141,8 +141,8 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
             {
                 databaseVersion: `POSTGRES_${args.database.version}`,
                 region: args.region,
-                deletionProtection: true,
-                settings: cloudSqlSettings(args.database, args.network, args.privateRange),
+                deletionProtection: args.deletionProtection,
+                settings: cloudSqlSettings(args.database, args.network, args.privateRange, args.deletionProtection),
             },
             // protect: removing it from the program fails the update instead of dropping the data.
             { ...childOpts, protect: true, dependsOn: args.dependsOn },

@@ -10,6 +10,11 @@ export const gkeSchema = z
         region: z
             .string()
             .regex(GCP_REGION, "must be a GCP region such as us-central1 (a zone such as us-central1-a is not a region)"),
+        /**
+         * GCP's own deletion protection on the cluster, Cloud SQL and Memorystore. Set false (and
+         * `pulumi up`) only to destroy the stack for good: GCP refuses to delete them while it is on.
+         */
+        deletionProtection: z.boolean().default(true),
         /** GKE release channel; REGULAR gets patches a few weeks after RAPID has proven them. */
         releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
         /** CIDRs that may also use the control plane's public IP endpoint (the DNS endpoint needs none). */

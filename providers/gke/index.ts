@@ -109,7 +109,12 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 // refuses it); the label records the floor that default was checked against.
                 releaseChannel: { channel: args.gke.releaseChannel },
                 resourceLabels: {
-                    "slipway-kubernetes-floor": checkedVersionFloor(args.kubernetesVersion, args.gke.releaseChannel, { project, region }, { provider: this.gcpProvider, parent: this }).apply(
+                    "slipway-kubernetes-floor": checkedVersionFloor(args.kubernetesVersion, args.gke.releaseChannel, { project, region }, {
+                        provider: this.gcpProvider,
+                        parent: this,
+                        // GKE answers only once its API is on (a fresh project's first preview would get a 403).
+                        dependsOn: [apiByName["container.googleapis.com"]],
+                    }).apply(
                         (floor) => floor.replace(".", "-"),
                     ),
                 },
@@ -142,7 +147,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     httpLoadBalancing: { disabled: false },
                     horizontalPodAutoscaling: { disabled: false },
                     gcePersistentDiskCsiDriverConfig: { enabled: true },
-                    dnsCacheConfig: { enabled: true },
+                    // Off: NodeLocal DNSCache answers on a node address, which NetworkPolicy rules
+                    // cannot name on Dataplane V2, so the managed-services egress guard would cut
+                    // guarded pods off from DNS. kube-dns pods are reachable by a pod selector.
+                    dnsCacheConfig: { enabled: false },
                 },
                 maintenancePolicy: { recurringWindow: GKE_MAINTENANCE_WINDOW },
                 // Node pools are managed separately; the default pool exists only during creation and
@@ -150,7 +158,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
                 nodeConfig: gkeNodeConfig(args.nodes.size, nodeIdentity.email, args.name),
-                deletionProtection: true,
+                deletionProtection: args.gke.deletionProtection,
             },
             {
                 ...gcpOpts,
@@ -223,6 +231,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                         network: network.networkId,
                         privateRange: network.privateServicesRangeName,
                         provider: gcpProvider,
+                        deletionProtection: args.gke.deletionProtection,
                         // After the cluster: a cluster that fails (a refused version, no quota) never leaves a database billing.
                         dependsOn: [network.privateServicesConnection, apiByName["sqladmin.googleapis.com"], cluster],
                     },
@@ -239,6 +248,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                         network: network.networkId,
                         privateRange: network.privateServicesRangeName,
                         provider: gcpProvider,
+                        deletionProtection: args.gke.deletionProtection,
                         dependsOn: [network.privateServicesConnection, apiByName["redis.googleapis.com"], cluster],
                     },
                     cacheOpts,

@@ -43,7 +43,7 @@ export class MemorystoreRedis extends pulumi.ComponentResource {
                 redisConfigs: { "maxmemory-policy": "noeviction" },
                 persistenceConfig: { persistenceMode: "RDB", rdbSnapshotPeriod: "ONE_HOUR" },
                 maintenancePolicy: { weeklyMaintenanceWindows: [{ day: "SUNDAY", startTime: { hours: 5, minutes: 0, seconds: 0, nanos: 0 } }] },
-                deletionProtection: true,
+                deletionProtection: args.deletionProtection,
             },
             { parent: this, provider: args.provider, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["authString"] },
         );

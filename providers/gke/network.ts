@@ -119,6 +119,8 @@ export class GkeNetwork extends pulumi.ComponentResource {
                 // GCP refuses to remove the peering while a Cloud SQL instance (even a deleted one, for
                 // days) still uses it; abandoning it lets `pulumi destroy` finish.
                 deletionPolicy: "ABANDON",
+                // A re-created stack finds the abandoned peering and updates it instead of failing.
+                updateOnCreationFail: true,
             },
             childOpts,
         );

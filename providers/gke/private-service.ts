@@ -10,6 +10,8 @@ export interface PrivateServiceArgs {
     /** The private services access range (its name) the service takes its IPs from. */
     readonly privateRange: pulumi.Input<string>;
     readonly provider: GcpProvider;
+    /** GCP's deletion protection on the instance (slipway:gke.deletionProtection). */
+    readonly deletionProtection: boolean;
     /** The servicenetworking peering and the service's API. */
     readonly dependsOn: pulumi.Resource[];
 }
