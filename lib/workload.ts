@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as crypto from "crypto";
 import type { NodeSize } from "../config";
-import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, TopologySpreadConstraint, Volume, VolumeMount } from "./k8s-types";
+import type { PodSecurityContext, PodSpec, Probe, ResourceRequirements, SecurityContext, TopologySpreadConstraint, Volume, VolumeMount } from "./k8s-types";
 
 
 /** Requests and memory limit per size. No CPU limit: throttling hurts latency more than it protects. */
@@ -199,6 +199,41 @@ export function retainedDataVolume(app: string, storageClass: pulumi.Input<strin
  * claim itself where the class allows expansion (README: growing a volume).
  */
 export const STATEFUL_SET_OPTIONS: pulumi.CustomResourceOptions = { ignoreChanges: ["spec.volumeClaimTemplates[*].spec.resources"] };
+
+/**
+ * A single-replica data server (in-cluster Postgres, Redis) as a StatefulSet on a retained claim:
+ * awaited like every workload, rolled when `checksum` changes, its claim kept by the retention
+ * policy. Not retained itself: a retained object left in the cluster would block its own re-creation.
+ */
+export function dataServerStatefulSet(
+    name: string,
+    args: {
+        app: string;
+        namespace: pulumi.Input<string>;
+        labels: Record<string, string>;
+        /** Rolls the pod when anything it reads at start changes (config, a password). */
+        checksum: pulumi.Input<string>;
+        podSpec: PodSpec;
+        storageClass: pulumi.Input<string> | undefined;
+        storageGb: number;
+    },
+    opts: pulumi.CustomResourceOptions,
+): k8s.apps.v1.StatefulSet {
+    return new k8s.apps.v1.StatefulSet(
+        name,
+        {
+            metadata: { name: args.app, namespace: args.namespace, labels: args.labels, annotations: awaitAnnotations() },
+            spec: {
+                serviceName: args.app,
+                replicas: 1,
+                selector: { matchLabels: selectorLabels(args.app) },
+                template: { metadata: { labels: args.labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: args.checksum } }, spec: args.podSpec },
+                ...retainedDataVolume(args.app, args.storageClass, `${args.storageGb}Gi`),
+            },
+        },
+        { ...opts, ...STATEFUL_SET_OPTIONS },
+    );
+}
 
 /** A generated password kept in the stack's state; URL-safe so it can travel inside connection URLs. */
 export function generatedPassword(name: string, parent: pulumi.Resource, length = 32): pulumi.Output<string> {

@@ -9,7 +9,21 @@ import type { PostgresMajor } from "../../versions";
 import type { DatabaseEndpoint, ServiceDatabase } from "../../lib/database-types";
 import { POSTGRES_IMAGES, POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
 import type { ServiceRole } from "./postgres-sql";
-import { awaitAnnotations, checksumOf, commonLabels, CONFIG_CHECKSUM_ANNOTATION, generatedPassword, NamespacedArgs, probes, resourcesFor, restrictedContainerSecurity, restrictedPodSecurity, retainedDataVolume, STATEFUL_SET_OPTIONS, selectorLabels, TMP_MOUNT, TMP_VOLUME } from "../../lib/workload";
+import {
+    awaitAnnotations,
+    checksumOf,
+    commonLabels,
+    dataServerStatefulSet,
+    generatedPassword,
+    NamespacedArgs,
+    probes,
+    resourcesFor,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    selectorLabels,
+    TMP_MOUNT,
+    TMP_VOLUME,
+} from "../../lib/workload";
 
 const DATA_MOUNT = "/var/lib/postgresql/data";
 
@@ -74,35 +88,30 @@ export class InClusterPostgres extends pulumi.ComponentResource {
         );
         this.host = service.metadata.name;
 
-        const statefulSet = new k8s.apps.v1.StatefulSet(
+        // The data is in the claim, kept by the retention policy in a namespace that outlives
+        // `pulumi destroy`, on a Retain class; the next StatefulSet binds the same claim.
+        const statefulSet = dataServerStatefulSet(
             `${name}-statefulset`,
             {
-                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
-                spec: {
-                    serviceName: app,
-                    replicas: 1,
-                    selector: { matchLabels: selectorLabels(app) },
-                    template: {
-                        // A new superuser password restarts the server, whose postStart hook then applies it.
-                        metadata: { labels: { ...labels }, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksumOf(superuserPassword) } },
-                        spec: {
-                            securityContext: restrictedPodSecurity(POSTGRES_UID),
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            // A fast shutdown flushes WAL cleanly; a kill mid-write means crash recovery on start.
-                            terminationGracePeriodSeconds: 60,
-                            initContainers: [majorVersionCheck(this.image)],
-                            containers: [postgresContainer(this.image, args.size, superuser.metadata.name, args.maxConnections)],
-                            volumes: [TMP_VOLUME, { name: "run", emptyDir: {} }],
-                        },
-                    },
-                    ...retainedDataVolume(app, args.storageClass, `${args.storageGb}Gi`),
+                app,
+                namespace: args.namespace,
+                labels,
+                // A new superuser password restarts the server, whose postStart hook then applies it.
+                checksum: checksumOf(superuserPassword),
+                podSpec: {
+                    securityContext: restrictedPodSecurity(POSTGRES_UID),
+                    automountServiceAccountToken: false,
+                    enableServiceLinks: false,
+                    // A fast shutdown flushes WAL cleanly; a kill mid-write means crash recovery on start.
+                    terminationGracePeriodSeconds: 60,
+                    initContainers: [majorVersionCheck(this.image)],
+                    containers: [postgresContainer(this.image, args.size, superuser.metadata.name, args.maxConnections)],
+                    volumes: [TMP_VOLUME, { name: "run", emptyDir: {} }],
                 },
+                storageClass: args.storageClass,
+                storageGb: args.storageGb,
             },
-            // Not retained (a retained object would block its own re-creation): the data is in the claim,
-            // which the retention policy keeps when the StatefulSet goes, in a namespace that outlives
-            // `pulumi destroy`, on a Retain class. The next StatefulSet binds the same claim.
-            { ...childOpts, ...STATEFUL_SET_OPTIONS, dependsOn: args.dependsOn },
+            { ...childOpts, dependsOn: args.dependsOn },
         );
 
         this.endpoint = { host: this.host, port: POSTGRES_PORT, services, sslMode: "disable", admin: { user: "postgres", password: superuserPassword, superuser: true }, ready: [statefulSet] };

@@ -9,7 +9,20 @@ import type { ManagedCacheFactory } from "../../lib/cache-types";
 import type { ManagedAccess } from "./managed-egress";
 import { redisUrl } from "./connection";
 import { REDIS_PASSWORD_ENV, REDIS_PORT, redisConf, redisServerArgs } from "./redis-config";
-import { awaitAnnotations, checksumOf, commonLabels, CONFIG_CHECKSUM_ANNOTATION, ConfigFile, generatedPassword, NamespacedArgs, probes, restrictedContainerSecurity, restrictedPodSecurity, retainedDataVolume, STATEFUL_SET_OPTIONS, SecretRef, selectorLabels } from "../../lib/workload";
+import {
+    awaitAnnotations,
+    checksumOf,
+    commonLabels,
+    ConfigFile,
+    dataServerStatefulSet,
+    generatedPassword,
+    NamespacedArgs,
+    probes,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    SecretRef,
+    selectorLabels,
+} from "../../lib/workload";
 import { CACHE_CLIENT_LABEL } from "../../lib/labels";
 
 /** The official image's redis user and group. */
@@ -78,47 +91,43 @@ export class Redis extends pulumi.ComponentResource {
         const passwordEnv = { name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secret.name, key: "REDIS_PASSWORD" } } };
         // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
         const ping = { exec: { command: ["sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ' + REDIS_PORT + " ping | grep -q PONG"] } };
-        new k8s.apps.v1.StatefulSet(
+        // Deleting the StatefulSet stops Redis; its claim (and data) stays by the retention policy.
+        dataServerStatefulSet(
             `${name}-statefulset`,
             {
-                metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
-                spec: {
-                    serviceName: app,
-                    replicas: 1,
-                    selector: { matchLabels: selectorLabels(app) },
-                    template: {
-                        // A new config or password restarts Redis (the password is read from env at start).
-                        metadata: { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksumOf([conf, secret.checksum]) } },
-                        spec: {
-                            securityContext: restrictedPodSecurity(REDIS_UID),
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            containers: [
-                                {
-                                    name: "redis",
-                                    image: REDIS_IMAGE,
-                                    imagePullPolicy: "IfNotPresent",
-                                    // $(REDIS_PASSWORD) is expanded by the kubelet from the Secret-backed env.
-                                    command: ["redis-server", ...redisServerArgs("/etc/redis/redis.conf")],
-                                    env: [passwordEnv],
-                                    ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
-                                    resources: { requests: { cpu: "50m", memory: `${args.cache.memoryMb}Mi` }, limits: { memory: `${Math.ceil(args.cache.memoryMb * 1.5)}Mi` } },
-                                    securityContext: restrictedContainerSecurity(true),
-                                    volumeMounts: [
-                                        { name: "data", mountPath: DATA_DIR },
-                                        { name: "config", mountPath: "/etc/redis", readOnly: true },
-                                    ],
-                                    ...probes(ping, 300),
-                                },
+                app,
+                namespace: args.namespace,
+                labels,
+                // A new config or password restarts Redis (the password is read from env at start).
+                checksum: checksumOf([conf, secret.checksum]),
+                podSpec: {
+                    securityContext: restrictedPodSecurity(REDIS_UID),
+                    automountServiceAccountToken: false,
+                    enableServiceLinks: false,
+                    containers: [
+                        {
+                            name: "redis",
+                            image: REDIS_IMAGE,
+                            imagePullPolicy: "IfNotPresent",
+                            // $(REDIS_PASSWORD) is expanded by the kubelet from the Secret-backed env.
+                            command: ["redis-server", ...redisServerArgs("/etc/redis/redis.conf")],
+                            env: [passwordEnv],
+                            ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
+                            resources: { requests: { cpu: "50m", memory: `${args.cache.memoryMb}Mi` }, limits: { memory: `${Math.ceil(args.cache.memoryMb * 1.5)}Mi` } },
+                            securityContext: restrictedContainerSecurity(true),
+                            volumeMounts: [
+                                { name: "data", mountPath: DATA_DIR },
+                                { name: "config", mountPath: "/etc/redis", readOnly: true },
                             ],
-                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+                            ...probes(ping, 300),
                         },
-                    },
-                    ...retainedDataVolume(app, args.storageClass, `${args.cache.storageGb}Gi`),
+                    ],
+                    volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
                 },
+                storageClass: args.storageClass,
+                storageGb: args.cache.storageGb,
             },
-            // Not retained: deleting the StatefulSet stops Redis; its claim (and data) stays by the retention policy.
-            { ...childOpts, ...STATEFUL_SET_OPTIONS, dependsOn: args.dependsOn },
+            { ...childOpts, dependsOn: args.dependsOn },
         );
         new k8s.core.v1.Service(
             `${name}-service`,
