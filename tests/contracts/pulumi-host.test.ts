@@ -1,0 +1,20 @@
+// How Pulumi's Node.js host will run the program (@pulumi/pulumi 3.248.0 cmd/run/run.js): it reads
+// the tsconfig named by Pulumi.yaml's runtime.options.tsconfig and runs ts-node transpile-only when
+// that tsconfig's compilerOptions.noCheck is true ("Otherwise we use the `noCheck` compiler option").
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { PROJECT_DIR } from "../helpers";
+
+const tsutils = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(p: string): { noCheck?: boolean } };
+
+test("Pulumi runs the program transpile-only; `npm run typecheck` still type-checks", () => {
+    const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as any;
+    const tsconfig = project.runtime.options.tsconfig;
+    expect(project.runtime.options.typescript).toBe(true);
+    expect(tsutils.loadTypeScriptCompilerOptions(path.join(PROJECT_DIR, tsconfig)).noCheck).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, tsconfig), "utf8")).extends).toBe("./tsconfig.json");
+    // The type-check has its own, checking tsconfig.
+    expect(tsutils.loadTypeScriptCompilerOptions(path.join(PROJECT_DIR, "tsconfig.json")).noCheck).toBeUndefined();
+    expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.typecheck).toBe("tsc --noEmit");
+});
