@@ -7,7 +7,10 @@ import type { DatabaseConfig, NodeSize } from "../../config";
 import { ConfigError } from "../../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "../../lib/database-types";
 import type { PrivateServiceArgs } from "./private-service";
+import { backupStartTime, managedPostgresProblems, maxStorageGb } from "../../lib/managed-postgres";
 import { generatedPassword } from "../../lib/workload";
+
+export { backupStartTime };
 
 /**
  * `slipway:database.size` -> Cloud SQL tier. Dedicated-core custom machines (shared-core tiers have
@@ -35,15 +38,6 @@ export const CLOUD_SQL_FLAGS = [
     { name: "log_lock_waits", value: "on" },
 ];
 
-const DAILY_CRON = /^(\d{1,2})\s+(\d{1,2})\s+\*\s+\*\s+\*$/;
-
-/** Cloud SQL takes one automated backup a day, in a window starting at this UTC hour ("03:00"). */
-export function backupStartTime(schedule: string): string | undefined {
-    const match = DAILY_CRON.exec(schedule.trim());
-    if (!match || Number(match[1]) > 59 || Number(match[2]) > 23) return undefined;
-    return `${match[2].padStart(2, "0")}:00`;
-}
-
 /**
  * Days of write-ahead log and backups to keep. Cloud SQL refuses a retention that does not exceed
  * the log days ("backup retention should be > transaction log retention", API error seen in
@@ -55,28 +49,9 @@ export function backupRetention(keep: number): { transactionLogRetentionDays: nu
     return { transactionLogRetentionDays: logDays, backupRetentionSettings: { retainedBackups: Math.max(keep, logDays + 1), retentionUnit: "COUNT" } };
 }
 
-/** The autoresize cap: `database.maxStorageGb`, else four times the starting size. */
-export function maxStorageGb(db: DatabaseConfig): number {
-    return db.maxStorageGb ?? db.storageGb * 4;
-}
-
 /** What Cloud SQL cannot honour in a database config; empty when it can. */
 export function cloudSqlProblems(db: DatabaseConfig): string[] {
-    const problems: string[] = [];
-    if (backupStartTime(db.backup.schedule) === undefined) {
-        problems.push(
-            `slipway:database.backup.schedule: got "${db.backup.schedule}"; Cloud SQL backs up once a day, allowed: a daily cron such as "0 3 * * *" (UTC)`,
-        );
-    }
-    db.databases.forEach((d, i) => {
-        if ((d.user ?? d.name) === CLOUD_SQL_ADMIN_USER) {
-            problems.push(`slipway:database.databases[${i}].user: "${CLOUD_SQL_ADMIN_USER}" is Slipway's admin role on Cloud SQL; choose another name`);
-        }
-    });
-    if (!db.backup.enabled) {
-        problems.push(`slipway:database.backup.enabled: got false; managed Postgres always keeps automated backups (point-in-time recovery needs them), allowed: true`);
-    }
-    return problems;
+    return managedPostgresProblems(db, { service: "Cloud SQL", adminUser: CLOUD_SQL_ADMIN_USER });
 }
 
 /** The instance's settings, from the stack's database config. */
