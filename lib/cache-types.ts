@@ -9,9 +9,14 @@ export interface CacheEndpoint {
     readonly port: pulumi.Output<number>;
     /** The AUTH string, always a secret. */
     readonly password: pulumi.Output<string>;
-    /** PEM bundle of every CA the server's certificate may chain to, for verifying the TLS connection. */
-    readonly caCertificate: pulumi.Output<string>;
+    /**
+     * PEM bundle of every CA the server's certificate may chain to, when it is a private CA
+     * (Memorystore); absent when a public CA signs it (ElastiCache) and the system trust store verifies it.
+     */
+    readonly caCertificate?: pulumi.Output<string>;
     readonly tls: true;
+    /** The host is a private IP (not a DNS name), which the namespace's egress guard can name. */
+    readonly hostIsPrivateAddress: boolean;
 }
 
 /** A target's managed Redis: creates the instance from the stack's cache config. */

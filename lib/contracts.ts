@@ -29,7 +29,7 @@ export type GatewayAttachmentsFactory = (
  */
 export type GatewayExposure =
     /** awaitSeconds: how long Pulumi waits for the address (READY_TIMEOUT_SECONDS when not set). */
-    | { readonly type: "LoadBalancer"; readonly awaitSeconds?: number }
+    | { readonly type: "LoadBalancer"; readonly awaitSeconds?: number; readonly serviceAnnotations?: Record<string, string> }
     | { readonly type: "NodePort"; readonly httpNodePort: number; readonly httpsNodePort: number }
     | { readonly type: "ClusterIP" };
 

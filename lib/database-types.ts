@@ -23,6 +23,8 @@ export interface DatabaseEndpoint {
     readonly sslMode: PostgresSslMode;
     /** PEM bundle of the CAs the server's certificate chains to (every one during a rotation). */
     readonly caCertificate?: pulumi.Output<string>;
+    /** A managed server whose host is a private IP, which the namespace's egress guard can name. */
+    readonly hostIsPrivateAddress?: boolean;
     /**
      * A role that creates roles and databases (the bootstrap Job) and dumps/restores them (data
      * migration); password is secret. `superuser` is false for managed services' admin roles.

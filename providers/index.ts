@@ -10,6 +10,7 @@ const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
     k3d: () => require("./k3d"),
     existing: () => require("./existing"),
     gke: () => require("./gke"),
+    eks: () => require("./eks"),
 };
 
 /** Targets whose provider module exists. */

@@ -26,6 +26,15 @@ export function offlineInvoke(token: string, args: Record<string, any>): Record<
             return { instance: args.instance, activeVersion: "offline-2", certs: [{ cert: OFFLINE_CA, sha1Fingerprint: "offline-1" }, { cert: OFFLINE_CA.replace("offline", "offline next"), sha1Fingerprint: "offline-2" }] };
         case "gcp:organizations/getProject:getProject":
             return { projectId: args.projectId, number: "123456789012", name: args.projectId };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: ["a", "b", "c"].map((z) => `offline-zone-${z}`), zoneIds: ["use1-az1", "use1-az2", "use1-az4"], state: args.state };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/deployer/offline", userId: "AROAOFFLINE:offline" };
+        case "aws:iam/getSessionContext:getSessionContext":
+            return { arn: args.arn, issuerArn: "arn:aws:iam::123456789012:role/deployer", issuerId: "AROAOFFLINE", issuerName: "deployer", sessionName: "offline" };
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            // Offline there is no catalogue; the name says where a real version would come from.
+            return { addonName: args.addonName, kubernetesVersion: args.kubernetesVersion, version: `offline-latest-for-${args.kubernetesVersion}` };
         default:
             throw new Error(`unexpected provider function call ${token}: add its offline answer to scripts/offline-invokes.ts`);
     }

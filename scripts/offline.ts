@@ -137,6 +137,19 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
                     { cert: "-----BEGIN CERTIFICATE-----\noffline next\n-----END CERTIFICATE-----\n" },
                 ],
             };
+        case "aws:eks/cluster:Cluster":
+            return {
+                ...inputs,
+                endpoint: `https://OFFLINE.gr7.${inputs.region ?? "us-east-1"}.eks.amazonaws.com`,
+                certificateAuthority: { data: Buffer.from("offline CA").toString("base64") },
+                vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: "sg-0ff11ne0c1u57e4" },
+            };
+        case "aws:rds/instance:Instance":
+            return { ...inputs, address: `${inputs.identifier}.offline.us-east-1.rds.amazonaws.com` };
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return { ...inputs, primaryEndpointAddress: `master.${inputs.replicationGroupId}.offline.use1.cache.amazonaws.com` };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { ...inputs, latestVersion: 1 };
         case "tls:index/privateKey:PrivateKey":
             return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\noffline\n-----END PRIVATE KEY-----\n" };
         case "tls:index/selfSignedCert:SelfSignedCert":

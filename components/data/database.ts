@@ -60,7 +60,9 @@ export class Database extends pulumi.ComponentResource {
             if (!args.managed) throw new Error(`slipway:database.mode: "managed" but the target offers no managed Postgres`);
             this.server = args.managed(`${name}-managed`, config, { parent: this });
             // PgBouncer and Slipway's Jobs carry POSTGRES_CLIENT_LABEL; migrate Jobs theirs; apps only without a pooler.
-            this.managedAccess = { name: "postgres", host: this.server.host, clientLabels: [POSTGRES_CLIENT_LABEL, MIGRATE_CLIENT_LABEL, ...(config.pooler ? [] : [DATABASE_CLIENT_LABEL])] };
+            if (this.server.hostIsPrivateAddress) {
+                this.managedAccess = { name: "postgres", host: this.server.host, clientLabels: [POSTGRES_CLIENT_LABEL, MIGRATE_CLIENT_LABEL, ...(config.pooler ? [] : [DATABASE_CLIENT_LABEL])] };
+            }
         } else {
             const postgres = new InClusterPostgres(
                 `${name}-postgres`,

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../../config";
 import { REDIS_IMAGE } from "../../versions";
-import type { ManagedCacheFactory } from "../../lib/cache-types";
+import type { CacheEndpoint, ManagedCacheFactory } from "../../lib/cache-types";
 import type { ManagedAccess } from "./managed-egress";
 import { redisUrl } from "./connection";
 import { REDIS_PASSWORD_ENV, REDIS_PORT, redisConf, redisServerArgs } from "./redis-config";
@@ -61,18 +61,12 @@ export class Redis extends pulumi.ComponentResource {
         if (args.cache.mode === "managed") {
             if (!args.managed) throw new Error(`slipway:cache.mode: "managed" but the target offers no managed Redis`);
             const endpoint = args.managed(`${name}-managed`, args.cache, { parent: this });
-            this.managedAccess = { name: "redis", host: endpoint.host, clientLabels: [CACHE_CLIENT_LABEL] };
-            // The CA bundle as a file, which is what client libraries take (redis-py's ssl_ca_certs): a
-            // PEM in an env var is not. Public data, so a ConfigMap the kubelet refreshes on rotation.
-            const caMap = new k8s.core.v1.ConfigMap(
-                `${name}-server-ca`,
-                { metadata: { name: "redis-server-ca", namespace: args.namespace, labels: commonLabels("redis", "server-ca") }, data: { "ca.pem": endpoint.caCertificate } },
-                childOpts,
-            );
-            const url = pulumi
-                .all([endpoint.host, endpoint.port, endpoint.password])
-                .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true, caFile: REDIS_CA_PATH, checkHostname: false }));
-            this.url = credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_FILE: REDIS_CA_PATH }, [{ configMap: caMap.metadata.name, key: "ca.pem", path: REDIS_CA_PATH }]);
+            if (endpoint.hostIsPrivateAddress) this.managedAccess = { name: "redis", host: endpoint.host, clientLabels: [CACHE_CLIENT_LABEL] };
+            this.url = endpoint.caCertificate ? this.privateCaUrl(name, endpoint.caCertificate, endpoint, args, credentials, childOpts) : credentials({
+                REDIS_PASSWORD: endpoint.password,
+                // A public CA signs the server's certificate: the system trust store verifies chain and name.
+                REDIS_URL: pulumi.all([endpoint.host, endpoint.port, endpoint.password]).apply(([host, port, password]) => redisUrl({ host, port, password, tls: true })),
+            });
         } else {
             const password = generatedPassword(`${name}-password`, this);
             const url = password.apply((p) => redisUrl({ host: "redis", port: REDIS_PORT, password: p }));
@@ -81,6 +75,30 @@ export class Redis extends pulumi.ComponentResource {
         }
         this.urlSecretName = pulumi.output(this.url.name);
         this.registerOutputs({ urlSecretName: this.urlSecretName });
+    }
+
+    /**
+     * A server whose certificate a private CA signs (Memorystore): the bundle as a file, which is what
+     * client libraries take (redis-py's ssl_ca_certs), not a PEM in an env var. Public data, so a
+     * ConfigMap the kubelet refreshes on rotation.
+     */
+    private privateCaUrl(
+        name: string,
+        caCertificate: pulumi.Output<string>,
+        endpoint: CacheEndpoint,
+        args: RedisArgs,
+        credentials: (data: Record<string, pulumi.Input<string>>, files?: ConfigFile[]) => SecretRef,
+        childOpts: pulumi.CustomResourceOptions,
+    ): SecretRef {
+        const caMap = new k8s.core.v1.ConfigMap(
+            `${name}-server-ca`,
+            { metadata: { name: "redis-server-ca", namespace: args.namespace, labels: commonLabels("redis", "server-ca") }, data: { "ca.pem": caCertificate } },
+            childOpts,
+        );
+        const url = pulumi
+            .all([endpoint.host, endpoint.port, endpoint.password])
+            .apply(([host, port, password]) => redisUrl({ host, port, password, tls: true, caFile: REDIS_CA_PATH, checkHostname: false }));
+        return credentials({ REDIS_PASSWORD: endpoint.password, REDIS_URL: url, REDIS_CA_FILE: REDIS_CA_PATH }, [{ configMap: caMap.metadata.name, key: "ca.pem", path: REDIS_CA_PATH }]);
     }
 
     private inCluster(name: string, args: RedisArgs, secret: SecretRef, childOpts: pulumi.CustomResourceOptions) {

@@ -68,7 +68,10 @@ export function traefikValues(exposure: GatewayExposure = { type: "LoadBalancer"
         // The chart's templates read the type from service.spec (a top-level service.type is ignored).
         service: {
             spec: { type: exposure.type },
-            annotations: awaitAnnotations(exposure.type === "LoadBalancer" ? exposure.awaitSeconds : undefined),
+            annotations: {
+                ...(exposure.type === "LoadBalancer" ? exposure.serviceAnnotations : {}),
+                ...awaitAnnotations(exposure.type === "LoadBalancer" ? exposure.awaitSeconds : undefined),
+            },
         },
         ports: {
             web: { port: 8000, exposedPort: 80, ...nodePorts.web },

@@ -1,5 +1,40 @@
-// `slipway:eks`: the EKS section (composed into config.ts); the EKS target fills it in.
+// `slipway:eks`: the EKS section of the stack config (composed into config.ts).
 import { z } from "zod";
 
-/** The section as far as it is known before the EKS target is built: its region. */
-export const eksSchema = z.object({ region: z.string().min(1) }).strict();
+/**
+ * Regions with at least three Availability Zones for every account (the VPC spans three), where EKS,
+ * RDS and ElastiCache all run. us-west-1 and ca-west-1 offer most accounts two, so they are refused.
+ */
+export const EKS_REGIONS = [
+    "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-east-1", "me-central-1", "il-central-1", "af-south-1",
+] as const;
+
+const IAM_PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/;
+
+export const eksSchema = z
+    .object({
+        region: z.enum(EKS_REGIONS),
+        /** IAM roles or users (ARNs) made cluster admins besides whoever runs `pulumi up`. */
+        admins: z.array(z.string().regex(IAM_PRINCIPAL, "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform")).default([]),
+        /** CIDRs that may reach the public API endpoint; none means a private endpoint only. */
+        publicAccessCidrs: z.array(z.string().regex(CIDR, "must be an IPv4 CIDR such as 198.51.100.0/24")).default([]),
+        /** Required to list 0.0.0.0/0: the API is then open to the internet (IAM still authenticates). */
+        allowPublicApiFromAnywhere: z.boolean().default(false),
+        /** A NAT gateway per Availability Zone (a zone outage keeps egress), and Multi-AZ Valkey. */
+        highAvailability: z.boolean().default(true),
+        /** The VPC's address range (/16): three private and three public subnets are cut from it. */
+        vpcCidr: z.string().regex(/^10\.\d{1,3}\.0\.0\/16$/, "must be a 10.x.0.0/16 range").default("10.40.0.0/16"),
+        /** Days the control plane's api/audit/authenticator logs stay in CloudWatch. */
+        logRetentionDays: z.union([z.literal(30), z.literal(90), z.literal(180), z.literal(365)]).default(90),
+        /** AWS's deletion protection on the cluster and RDS; false only to destroy the stack for good. */
+        deletionProtection: z.boolean().default(true),
+    })
+    .strict()
+    .refine((e) => e.allowPublicApiFromAnywhere || !e.publicAccessCidrs.some((c) => c.endsWith("/0")), {
+        message: "0.0.0.0/0 opens the API endpoint to the internet; set allowPublicApiFromAnywhere: true to mean it",
+        path: ["publicAccessCidrs"],
+    });

@@ -164,6 +164,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
             services,
             sslMode: "verify-ca",
             caCertificate,
+            hostIsPrivateAddress: true,
             admin: { user: CLOUD_SQL_ADMIN_USER, password: adminPassword, superuser: false },
             ready,
         };

@@ -54,6 +54,7 @@ export class MemorystoreRedis extends pulumi.ComponentResource {
             // Every CA: during a rotation two are valid, and clients must trust both.
             caCertificate: this.instance.serverCaCerts.apply((certs) => (certs ?? []).map((c) => c.cert.trim()).join("\n") + "\n"),
             tls: true,
+            hostIsPrivateAddress: true,
         };
         this.registerOutputs({ host: this.endpoint.host, port: this.endpoint.port });
     }
