@@ -155,7 +155,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
         case "tls:index/selfSignedCert:SelfSignedCert":
             return { ...inputs, certPem: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" };
         default:
-            return { ...inputs };
+            // Every AWS resource has an ARN the program passes on (roles to add-ons, the KMS key to the cluster).
+            return type.startsWith("aws:") ? { arn: `arn:aws:offline:::${type.split(":")[1]}/${name}`, ...inputs } : { ...inputs };
     }
 }
 

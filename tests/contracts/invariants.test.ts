@@ -44,10 +44,11 @@ describe.each(stackNames())("stack %s", (stack) => {
         }
     });
 
-    test("the admin's password the bootstrap Job uses is the server's (the superuser Secret in the cluster, the Cloud SQL user otherwise)", () => {
+    test("the admin's password the bootstrap Job uses is the server's (the superuser Secret in the cluster, the managed service's admin otherwise)", () => {
         const bootstrap = secretData(run, "postgres-bootstrap");
         const inCluster = findAll(run, "Secret").find((s) => s.inputs.metadata.name === "postgres-superuser");
-        const managedAdmin = findAll(run, "gcp:sql/user:User")[0];
+        // Cloud SQL's admin is a sql.User; RDS's is the instance's master user.
+        const managedAdmin = [...findAll(run, "gcp:sql/user:User"), ...findAll(run, "aws:rds/instance:Instance")][0];
         const serverSide = inCluster ? inCluster.inputs.stringData.POSTGRES_PASSWORD : managedAdmin.inputs.password;
         expect(bootstrap.PGPASSWORD).toBe(serverSide);
     });

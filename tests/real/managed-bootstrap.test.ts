@@ -103,3 +103,36 @@ describe.each(POSTGRES_VERSIONS)("Postgres %s", (major) => {
         expect((await pg.psql("SHOW server_version_num;")).slice(0, 2)).toBe(major);
     });
 });
+
+// RDS's master user: NOSUPERUSER CREATEDB CREATEROLE in rds_superuser (AWS docs, "Understanding
+// PostgreSQL roles"), and no database made through the API: the Job creates them itself.
+describe.each(POSTGRES_VERSIONS)("RDS-style admin on Postgres %s", (major) => {
+    let rds: PostgresServer;
+    const ADMIN_PW = "rds-admin-Pw-1";
+    const PASSWORDS: Record<string, string> = { shop: "rds-shop-Pw-1", billing: "rds-billing-Pw-1" };
+    const run = (sql: string) =>
+        new Promise<{ code: number; stderr: string }>((resolve) => {
+            const env: Record<string, string> = { PATH: process.env.PATH ?? "", PGPASSWORD: ADMIN_PW, PGCONNECT_TIMEOUT: "5" };
+            for (const s of SERVICES) env[passwordEnvName(s.user)] = PASSWORDS[s.user];
+            const child = execFile(path.join(pgBinDir(), "psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", rds.host, "-p", String(rds.port), "-U", "slipway_admin", "-d", "postgres", "-f", "-"], { env }, (err, _o, stderr) =>
+                resolve({ code: err ? Number(err.code ?? 1) : 0, stderr }),
+            );
+            child.stdin!.end(sql);
+        });
+
+    beforeAll(async () => {
+        rds = track(await startPostgres({ major }));
+        await rds.psql(`CREATE ROLE rds_superuser NOLOGIN; CREATE ROLE slipway_admin LOGIN NOSUPERUSER CREATEDB CREATEROLE PASSWORD '${ADMIN_PW}' IN ROLE rds_superuser;`);
+    });
+
+    test("the admin bootstrap creates every database, owned by its own role, twice over", async () => {
+        expect(await run(bootstrapSql(SERVICES, "admin"))).toMatchObject({ code: 0 });
+        expect((await run(bootstrapSql(SERVICES, "admin"))).code).toBe(0);
+        const owners = await rds.psql(`SELECT datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname IN ('shop', 'billing') ORDER BY 1;`);
+        expect(owners.split("\n")).toEqual(["billing|billing", "shop|shop"]);
+        const shop = new Client({ host: rds.host, port: rds.port, user: "shop", password: PASSWORDS.shop, database: "shop" });
+        await shop.connect();
+        await shop.end();
+        await expect(new Client({ host: rds.host, port: rds.port, user: "shop", password: PASSWORDS.shop, database: "billing" }).connect()).rejects.toThrow(/permission denied for database "billing"/);
+    });
+});
