@@ -3,7 +3,7 @@
 import { parseConfig } from "../config";
 import { CLUSTER_ADMIN_POLICY } from "../providers/eks/access";
 import { VPC_CNI_CONFIGURATION } from "../providers/eks/addons";
-import { NODE_POLICIES } from "../providers/eks/iam";
+import { CLUSTER_KEY_ACTIONS, NODE_POLICIES } from "../providers/eks/iam";
 import { rdsBackupRetentionDays, rdsCaBundle, rdsWindows } from "../providers/eks/rds";
 import { eksKubeconfig, subnetPlan, valkeyNodeType } from "../providers/eks/settings";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
@@ -61,6 +61,11 @@ describe("cluster", () => {
         expect(key.protect).toBe(true);
         expect(cluster.inputs.encryptionConfig).toEqual({ provider: { keyArn: `arn:aws:offline:::kms/key/${key.name}` }, resources: ["secrets"] });
         expect(cluster.dependencies).toContain(key.urn);
+        // The cluster role may use that key (and only it) before the cluster is made.
+        const keyUse = one("aws:iam/rolePolicy:RolePolicy");
+        expect(JSON.parse(keyUse.inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: CLUSTER_KEY_ACTIONS, Resource: `arn:aws:offline:::kms/key/${key.name}` }]);
+        expect(keyUse.inputs.role).toBe("shop-eks-cluster");
+        expect(cluster.dependencies).toContain(keyUse.urn);
         expect(cluster.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator"]);
         const logs = one("aws:cloudwatch/logGroup:LogGroup");
         expect(logs.inputs).toMatchObject({ name: "/aws/eks/shop/cluster", retentionInDays: 90 });
@@ -206,6 +211,7 @@ describe("ElastiCache Valkey", () => {
         expect(token.inputs).toMatchObject({ length: 64, special: false });
         expect(group.inputs.authToken).toMatch(/^[^/"@]{16,128}$/);
         expect(group.additionalSecretOutputs).toContain("authToken");
+        expect(group.inputs.finalSnapshotIdentifier).toMatch(/^shop-valkey-final-[0-9a-f]{6}$/);
         expect(group.protect).toBe(true);
         expect(one("aws:elasticache/parameterGroup:ParameterGroup").inputs.parameters).toEqual([{ name: "maxmemory-policy", value: "noeviction" }]);
         // Amazon's public CA signs it: the URL needs no CA file and keeps hostname checks.

@@ -71,6 +71,18 @@ const TARGET_SPECIFIC = [
     "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> standard-rwo-retain
 ];
 
+/** EKS keeps Traefik as the gateway (behind an NLB), so routes, the Gateway and its ingress rules match dev's. */
+const EKS_SPECIFIC = [
+    ...TARGET_SPECIFIC.filter((p) => p.includes("config-checksum")),
+    // The migrate Job's direct connection to RDS, verified against the RDS CA bundle mounted as a file.
+    "Job/shop/web-migrate-f6fca2d0 spec.template.spec.containers[0].volumeMounts[1]",
+    "Job/shop/web-migrate-f6fca2d0 spec.template.spec.volumes[1]",
+    ...["DATABASE_URL", "PGHOST", "PGSSLMODE", "PGSSLROOTCERT"].map((k) => `Secret/shop/db-shop-direct stringData.${k}`),
+    // ElastiCache's certificate is signed by Amazon's public CA: a rediss:// URL, no CA file.
+    "Secret/shop/redis stringData.REDIS_URL",
+    "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> gp3-retain
+];
+
 describe("prod vs dev: the same apps, only target-specific fields differ", () => {
     test("the stack files' slipway:apps blocks are identical", () => {
         expect(stackConfig("prod").config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
@@ -138,5 +150,27 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
         expect(prodSecret.stringData.PGHOST).toBe(MOCK_SQL_IP);
         expect(prodSecret.stringData.PGSSLMODE).toBe("verify-ca");
         expect(prodSecret.stringData.DATABASE_URL).toMatch(/sslmode=verify-ca&sslrootcert=%2Fetc%2Fslipway%2Fpostgres%2Fca\.pem$/);
+    });
+});
+
+describe("eks vs dev: the same apps on EKS, RDS and ElastiCache", () => {
+    test("the stack files differ only in the target, its section, the data modes and sizes", () => {
+        expect(stackConfig("eks").config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
+        const differing = diffPaths(stackValues("dev"), stackValues("eks"));
+        const allowed = [/^slipway:target$/, /^slipway:(k3d|eks)$/, /^slipway:cluster\.nodes$/, /^slipway:database\.(mode|size|storageGb|highAvailability)$/, /^slipway:cache\.(mode|memoryMb|storageGb)$/];
+        expect(differing.filter((p) => !allowed.some((re) => re.test(p)))).toEqual([]);
+    });
+
+    test("app objects differ only in the storage class, the database's TLS and the cache's TLS URL", async () => {
+        const dev = await runStack("dev");
+        const eks = await runStack("eks");
+        const { devKeys, prodKeys, paths } = layerDiff(dev, eks);
+        expect(prodKeys).toEqual(devKeys);
+        expect([...paths].sort()).toEqual([...EKS_SPECIFIC].sort());
+        const objects = kubernetesObjects(eks) as any[];
+        const direct = objects.find((o) => o.kind === "Secret" && o.metadata.name === "db-shop-direct").stringData;
+        expect(direct.PGHOST).toMatch(/\.rds\.amazonaws\.com$/);
+        expect(direct.PGSSLMODE).toBe("verify-ca");
+        expect(objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "kv").spec.volumeClaimTemplates[0].spec.storageClassName).toBe("gp3-retain");
     });
 });

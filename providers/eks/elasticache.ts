@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../../config";
 import type { CacheEndpoint } from "../../lib/cache-types";
 import { generatedPassword } from "../../lib/workload";
+import { finalSnapshotName } from "./final-snapshot";
 import { valkeyNodeType } from "./settings";
 
 export const VALKEY_PORT = 6379;
@@ -72,6 +73,8 @@ export class ValkeyCache extends pulumi.ComponentResource {
                 authToken,
                 parameterGroupName: params.name,
                 snapshotRetentionLimit: 1,
+                // Sessions and queues outlive a destroy.
+                finalSnapshotIdentifier: finalSnapshotName(name, `${args.name}-valkey`, this),
                 maintenanceWindow: "sun:06:00-sun:07:00",
             },
             { ...o, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["authToken"] },

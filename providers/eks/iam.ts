@@ -15,6 +15,9 @@ export const NODE_POLICIES = [
     "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
 ] as const;
 
+/** What the control plane does with the Secrets key (terraform-aws-modules/eks main.tf, aws_iam_policy.cluster_encryption). */
+export const CLUSTER_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"];
+
 /** A role for `service` with `policies` attached; `ready` holds the attachments. */
 function serviceRole(name: string, roleName: string, service: string, actions: string[], policies: readonly string[], opts: pulumi.CustomResourceOptions) {
     const role = new iam.Role(name, { name: roleName, assumeRolePolicy: trust(service, actions) }, opts);
@@ -29,16 +32,29 @@ export class EksIam extends pulumi.ComponentResource {
     /** Policy attachments the cluster and nodes must wait for. */
     public readonly ready: pulumi.Resource[];
 
-    constructor(name: string, args: { clusterName: string; provider: AwsProvider }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: { clusterName: string; secretsKeyArn: pulumi.Input<string>; provider: AwsProvider }, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:eks:Iam", name, args, opts);
         const o = { parent: this, provider: args.provider };
         const cluster = serviceRole(`${name}-cluster`, `${args.clusterName}-eks-cluster`, "eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"], ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"], o);
         const nodes = serviceRole(`${name}-nodes`, `${args.clusterName}-eks-nodes`, "ec2.amazonaws.com", ["sts:AssumeRole"], NODE_POLICIES, o);
         const ebs = serviceRole(`${name}-ebs-csi`, `${args.clusterName}-ebs-csi`, "pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"], ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"], o);
+        // The control plane's use of the Secrets key, as terraform-aws-modules/eks attaches it (its
+        // cluster_encryption policy): EKS also holds a grant made at create time, but a policy on the role
+        // survives that grant being retired.
+        const keyUse = new iam.RolePolicy(
+            `${name}-cluster-encryption`,
+            {
+                role: cluster.role.name,
+                policy: pulumi.output(args.secretsKeyArn).apply((keyArn) =>
+                    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: CLUSTER_KEY_ACTIONS, Resource: keyArn }] }),
+                ),
+            },
+            o,
+        );
         this.clusterRoleArn = cluster.role.arn;
         this.nodeRoleArn = nodes.role.arn;
         this.ebsCsiRoleArn = ebs.role.arn;
-        this.ready = [...cluster.ready, ...nodes.ready, ...ebs.ready];
+        this.ready = [...cluster.ready, keyUse, ...nodes.ready, ...ebs.ready];
         this.registerOutputs({ clusterRoleArn: this.clusterRoleArn, nodeRoleArn: this.nodeRoleArn });
     }
 }

@@ -67,9 +67,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const o = { parent: this, provider: aws };
 
         const network = new EksNetwork(`${name}-network`, { clusterName: args.name, vpcCidr: args.eks.vpcCidr, highAvailability: args.eks.highAvailability, provider: aws }, { parent: this });
-        const iam = new EksIam(`${name}-iam`, { clusterName: args.name, provider: aws }, { parent: this });
         // Envelope encryption of the cluster's Secrets (every password lives in one), rotated yearly by KMS.
         const key = new kms.Key(`${name}-secrets-key`, { description: `EKS Secrets of ${args.name}`, enableKeyRotation: true, deletionWindowInDays: 30 }, { ...o, protect: true });
+        const iam = new EksIam(`${name}-iam`, { clusterName: args.name, secretsKeyArn: key.arn, provider: aws }, { parent: this });
         // Made first, so EKS writes into a group with retention rather than creating one without.
         const logs = new cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/eks/${args.name}/cluster`, retentionInDays: args.eks.logRetentionDays }, o);
         const publicApi = args.eks.publicAccessCidrs.length > 0;

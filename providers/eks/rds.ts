@@ -6,11 +6,11 @@ import * as ec2 from "@pulumi/aws/ec2";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as rds from "@pulumi/aws/rds";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { DatabaseConfig } from "../../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "../../lib/database-types";
 import { backupStartTime, managedPostgresProblems, maxStorageGb } from "../../lib/managed-postgres";
 import { generatedPassword } from "../../lib/workload";
+import { finalSnapshotName } from "./final-snapshot";
 import { RDS_INSTANCE_CLASSES } from "./settings";
 
 /** Slipway's admin role on RDS (the master user, an rds_superuser member), for the bootstrap Job and migrate-data. */
@@ -95,7 +95,6 @@ export class RdsPostgres extends pulumi.ComponentResource {
             o,
         );
         const adminPassword = generatedPassword(`${name}-${RDS_ADMIN_USER}-password`, this);
-        const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 3 }, { parent: this });
         // rdsProblems refused anything but a daily schedule before any resource.
         const start = backupStartTime(db.backup.schedule) ?? "03:00";
         const instance = new rds.Instance(
@@ -126,7 +125,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
                 copyTagsToSnapshot: true,
                 deletionProtection: args.deletionProtection,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: pulumi.interpolate`${args.name}-postgres-final-${snapshotSuffix.hex}`,
+                finalSnapshotIdentifier: finalSnapshotName(name, `${args.name}-postgres`, this),
                 enabledCloudwatchLogsExports: ["postgresql"],
             },
             { ...o, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["password"] },
