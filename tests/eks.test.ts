@@ -1,7 +1,7 @@
 // The eks stack (EKS + RDS + ElastiCache Valkey) as the program registers it under mocks: each
 // production setting the EKS issue lists, asserted on the resources' real inputs and options.
 import { parseConfig } from "../config";
-import { CLUSTER_ADMIN_POLICY } from "../providers/eks/access";
+import { CLUSTER_ADMIN_POLICY, deployerProblem, entryName } from "../providers/eks/access";
 import { VPC_CNI_CONFIGURATION } from "../providers/eks/addons";
 import { CLUSTER_KEY_ACTIONS, NODE_POLICIES } from "../providers/eks/iam";
 import { rdsBackupRetentionDays, rdsCaBundle, rdsWindows } from "../providers/eks/rds";
@@ -81,13 +81,21 @@ describe("cluster", () => {
         expect(refused.registered).toEqual([]);
     });
 
-    test("the deployer (its role, not the STS session) and every configured admin get an access entry and cluster admin", async () => {
-        const withAdmin = await runStack("eks", stackConfig("eks", (v) => (v["slipway:eks"].admins = ["arn:aws:iam::123456789012:role/platform"])));
-        const entries = findAll(withAdmin, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn).sort();
-        expect(entries).toEqual(["arn:aws:iam::123456789012:role/deployer", "arn:aws:iam::123456789012:role/platform"]);
-        for (const p of findAll(withAdmin, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+    test("exactly the listed admins get an access entry and cluster admin, named by principal; the deployer (its role, not the STS session) must be one", async () => {
+        const entries = findAll(eks, "aws:eks/accessEntry:AccessEntry");
+        expect(entries.map((e) => e.inputs.principalArn)).toEqual(file["slipway:eks"].admins);
+        expect(entries.map((e) => e.name)).toEqual(file["slipway:eks"].admins.map((a: string) => `shop-access-${entryName(a)}`));
+        for (const p of findAll(eks, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
             expect(p.inputs).toMatchObject({ policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } });
         }
+        // Reordered: the same resources, so nothing is replaced.
+        const reordered = await runStack("eks", stackConfig("eks", (v) => v["slipway:eks"].admins.reverse()));
+        const byName = (run: ProgramRun) => Object.fromEntries(findAll(run, "aws:eks/accessEntry:AccessEntry").map((e) => [e.name, e.inputs.principalArn]));
+        expect(byName(reordered)).toEqual(byName(eks));
+        // The mock's session is an assumed deployer role, listed; anyone unlisted is stopped (each entry's input checks).
+        const platform = "arn:aws:iam::123456789012:role/platform";
+        expect(deployerProblem(platform, [platform])).toBeUndefined();
+        expect(deployerProblem("arn:aws:iam::123456789012:role/ci", [platform])).toContain('slipway:eks.admins: "arn:aws:iam::123456789012:role/ci" runs pulumi up but is not listed');
     });
 
     test("the Kubernetes providers wait for the admins' access and the add-ons; kubeconfig uses aws eks get-token, secret", () => {
@@ -232,6 +240,7 @@ describe("refused before any resource", () => {
         ["a region with two zones", (v: any) => (v["slipway:eks"].region = "us-west-1"), "slipway:eks.region"],
         ["a minor EKS does not offer", (v: any) => (v["slipway:cluster"].kubernetesVersion = "1.37"), "slipway:cluster.kubernetesVersion"],
         ["an admin that is not an IAM ARN", (v: any) => (v["slipway:eks"].admins = ["alice"]), "slipway:eks.admins[0]"],
+        ["no admin at all", (v: any) => (v["slipway:eks"].admins = []), "slipway:eks.admins"],
         ["a weekly backup RDS cannot keep", (v: any) => (v["slipway:database"].backup.schedule = "0 3 * * 1"), "slipway:database.backup.schedule"],
     ])("%s", async (_case, edit, key) => {
         const observed = await observeRun("eks", stackConfig("eks", edit));
@@ -241,6 +250,6 @@ describe("refused before any resource", () => {
 
     test("the kubeconfig helper writes the endpoint and CA it is given", () => {
         expect(JSON.parse(eksKubeconfig("c", "eu-west-1", "https://x", "Q0E=")).clusters[0].cluster).toEqual({ server: "https://x", "certificate-authority-data": "Q0E=" });
-        expect(() => parseConfig({ target: "eks", cluster: { name: "c" }, eks: { region: "eu-west-1" } }, { stack: "t", secretKeys: new Set() })).not.toThrow();
+        expect(() => parseConfig({ target: "eks", cluster: { name: "c" }, eks: { region: "eu-west-1", admins: ["arn:aws:iam::123456789012:role/ci"] } }, { stack: "t", secretKeys: new Set() })).not.toThrow();
     });
 });

@@ -18,8 +18,11 @@ const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/;
 export const eksSchema = z
     .object({
         region: z.enum(EKS_REGIONS),
-        /** IAM roles or users (ARNs) made cluster admins besides whoever runs `pulumi up`. */
-        admins: z.array(z.string().regex(IAM_PRINCIPAL, "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform")).default([]),
+        /** IAM roles or users (ARNs) made cluster admins: whoever runs `pulumi up` (people, CI) among them. */
+        admins: z
+            .array(z.string().regex(IAM_PRINCIPAL, "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform"))
+            .min(1, "list the IAM roles or users that administer the cluster, whoever runs pulumi up included (for an assumed role, its role ARN: aws sts get-caller-identity shows the session)")
+            .refine((a) => new Set(a).size === a.length, "lists a principal twice"),
         /** CIDRs that may reach the public API endpoint; none means a private endpoint only. */
         publicAccessCidrs: z.array(z.string().regex(CIDR, "must be an IPv4 CIDR such as 198.51.100.0/24")).default([]),
         /** Required to list 0.0.0.0/0: the API is then open to the internet (IAM still authenticates). */

@@ -95,7 +95,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             },
             { ...o, protect: true, dependsOn: [logs, ...iam.ready] },
         );
-        const admins = clusterAdmins(`${name}-access`, cluster.name, { deployer: deployerArn(aws, this, args.eks.admins), admins: args.eks.admins }, o);
+        const admins = clusterAdmins(`${name}-access`, cluster.name, { deployer: deployerArn(aws, this), admins: args.eks.admins }, o);
         const addonArgs = { clusterName: cluster.name, kubernetesVersion: args.kubernetesVersion, ebsCsiRoleArn: iam.ebsCsiRoleArn, provider: aws };
         const systemAddons = beforeNodes(`${name}-addon`, addonArgs, { parent: this });
         const nodes = eksNodeGroup(
