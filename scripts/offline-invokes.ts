@@ -27,7 +27,7 @@ export function offlineInvoke(token: string, args: Record<string, any>): Record<
         case "gcp:organizations/getProject:getProject":
             return { projectId: args.projectId, number: "123456789012", name: args.projectId };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: ["a", "b", "c"].map((z) => `offline-zone-${z}`), zoneIds: ["use1-az1", "use1-az2", "use1-az4"], state: args.state };
+            return availabilityZones(args);
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/deployer/offline", userId: "AROAOFFLINE:offline" };
         case "aws:iam/getSessionContext:getSessionContext":
@@ -38,4 +38,24 @@ export function offlineInvoke(token: string, args: Record<string, any>): Record<
         default:
             throw new Error(`unexpected provider function call ${token}: add its offline answer to scripts/offline-invokes.ts`);
     }
+}
+
+/**
+ * An account's zones as EC2 lists them, including the kinds a query has to leave out: the first
+ * name maps to a zone ID EKS refuses, and a Local Zone the account opted into. The query's
+ * excludeZoneIds and opt-in-status filter apply as EC2 applies them.
+ */
+const OFFLINE_ZONES = [
+    { name: "offline-zone-a", zoneId: "use1-az3", optInStatus: "opt-in-not-required" },
+    { name: "offline-zone-b", zoneId: "use1-az1", optInStatus: "opt-in-not-required" },
+    { name: "offline-local-zone-bos-1a", zoneId: "use1-bos1-az1", optInStatus: "opted-in" },
+    { name: "offline-zone-c", zoneId: "use1-az2", optInStatus: "opt-in-not-required" },
+    { name: "offline-zone-d", zoneId: "use1-az4", optInStatus: "opt-in-not-required" },
+];
+
+function availabilityZones(args: Record<string, any>): Record<string, unknown> {
+    const excluded = new Set<string>(args.excludeZoneIds ?? []);
+    const optIn = (args.filters ?? []).find((f: { name: string }) => f.name === "opt-in-status")?.values as string[] | undefined;
+    const zones = OFFLINE_ZONES.filter((z) => !excluded.has(z.zoneId) && (!optIn || optIn.includes(z.optInStatus)));
+    return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), state: args.state };
 }

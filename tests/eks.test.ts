@@ -4,7 +4,8 @@ import { parseConfig } from "../config";
 import { CLUSTER_ADMIN_POLICY, deployerProblem, entryName } from "../providers/eks/access";
 import { VPC_CNI_CONFIGURATION } from "../providers/eks/addons";
 import { CLUSTER_KEY_ACTIONS, NODE_POLICIES } from "../providers/eks/iam";
-import { rdsBackupRetentionDays, rdsCaBundle, rdsWindows } from "../providers/eks/rds";
+import { EKS_REGIONS } from "../providers/eks/config";
+import { RDS_CA, rdsBackupRetentionDays, rdsCaBundle, rdsWindows } from "../providers/eks/rds";
 import { eksKubeconfig, subnetPlan, valkeyNodeType } from "../providers/eks/settings";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
 import { find, findAll, observeRun, runStack, stackConfig, stackValues } from "./helpers";
@@ -29,6 +30,9 @@ describe("network", () => {
         const pub = subnets.filter((s) => s.inputs.tags["kubernetes.io/role/elb"] === "1");
         expect([priv.length, pub.length]).toEqual([3, 3]);
         expect(new Set(priv.map((s) => s.inputs.availabilityZone)).size).toBe(3);
+        // The offline account's first zone name is use1-az3 (EKS refuses its subnets) and it has a
+        // Local Zone: neither is used (scripts/offline-invokes.ts applies the query as EC2 does).
+        for (const s of subnets) expect(s.inputs.availabilityZone).toMatch(/^offline-zone-[bcd]$/);
         expect(priv.map((s) => s.inputs.cidrBlock)).toEqual(subnetPlan(file["slipway:eks"].vpcCidr ?? "10.40.0.0/16").private);
         for (const s of pub) expect(s.inputs.mapPublicIpOnLaunch).toBe(false);
     });
@@ -72,10 +76,12 @@ describe("cluster", () => {
         expect(cluster.dependencies).toContain(logs.urn);
     });
 
-    test("endpoint private, public only to the listed CIDRs; 0.0.0.0/0 only with the explicit opt-in", async () => {
+    test("endpoint private, public only to the listed CIDRs (some: Pulumi is outside the VPC it makes); 0.0.0.0/0 only with the explicit opt-in", async () => {
         expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
-        const privateOnly = await runStack("eks", stackConfig("eks", (v) => (v["slipway:eks"] = { ...v["slipway:eks"], publicAccessCidrs: [], allowPublicApiFromAnywhere: false })));
-        expect(findAll(privateOnly, "aws:eks/cluster:Cluster")[0].inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+        const narrow = await runStack("eks", stackConfig("eks", (v) => (v["slipway:eks"] = { ...v["slipway:eks"], publicAccessCidrs: ["198.51.100.0/24"], allowPublicApiFromAnywhere: false })));
+        expect(findAll(narrow, "aws:eks/cluster:Cluster")[0].inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] });
+        const none = await observeRun("eks", stackConfig("eks", (v) => (v["slipway:eks"].publicAccessCidrs = [])));
+        expect(String(none.error)).toContain("slipway:eks.publicAccessCidrs: list the CIDRs Pulumi and kubectl reach the API from");
         const refused = await observeRun("eks", stackConfig("eks", (v) => (v["slipway:eks"].allowPublicApiFromAnywhere = false)));
         expect(String(refused.error)).toContain("slipway:eks.publicAccessCidrs: 0.0.0.0/0 opens the API endpoint to the internet");
         expect(refused.registered).toEqual([]);
@@ -113,6 +119,7 @@ describe("nodes and add-ons", () => {
         const group = one("aws:eks/nodeGroup:NodeGroup");
         const template = one("aws:ec2/launchTemplate:LaunchTemplate");
         expect(group.inputs.amiType).toBe("AL2023_x86_64_STANDARD");
+        expect(group.inputs.version).toBe(file["slipway:cluster"].kubernetesVersion);
         expect(group.inputs.scalingConfig).toEqual({ minSize: 3, maxSize: 6, desiredSize: 3 });
         expect(group.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
         expect(template.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
@@ -195,9 +202,29 @@ describe("RDS PostgreSQL", () => {
         expect(eks.outputs.databaseService).toBeUndefined();
     });
 
+    test("every region eks allows has its RDS root for the CA Slipway pins (rds-ca-rsa2048-g1) in the bundle verify-ca checks against", () => {
+        const { X509Certificate } = require("crypto") as typeof import("crypto");
+        const bundle = rdsCaBundle().split(/(?<=-----END CERTIFICATE-----)\s*/).filter((pem) => pem.includes("BEGIN"));
+        const roots = new Set(bundle.map((pem) => /CN=Amazon RDS (\S+) Root CA RSA2048 G1/.exec(new X509Certificate(pem).subject)?.[1]).filter(Boolean));
+        expect(RDS_CA).toBe("rds-ca-rsa2048-g1");
+        expect(EKS_REGIONS.filter((r) => !roots.has(r))).toEqual([]);
+        expect(roots.has("il-central-1")).toBe(false); // why it is not in EKS_REGIONS
+    });
+
     test("windows: a daily backup hour from the schedule and a maintenance window that never overlaps it; retention 7-35 days", () => {
         expect(rdsWindows("03:00")).toEqual({ backupWindow: "03:00-04:00", maintenanceWindow: "sun:05:00-sun:06:00" });
-        expect(rdsWindows("23:00")).toEqual({ backupWindow: "23:00-00:00", maintenanceWindow: "sun:01:00-sun:02:00" });
+        // Past midnight the maintenance hour is Monday's: "sun:23:00-sun:00:00" would end before it starts.
+        expect(rdsWindows("21:00")).toEqual({ backupWindow: "21:00-22:00", maintenanceWindow: "sun:23:00-mon:00:00" });
+        expect(rdsWindows("23:00")).toEqual({ backupWindow: "23:00-00:00", maintenanceWindow: "mon:01:00-mon:02:00" });
+        const minutes = (w: string) => {
+            const [d, h] = w.split(":");
+            return (d === "mon" ? 24 * 60 : 0) + Number(h) * 60;
+        };
+        for (let h = 0; h < 24; h++) {
+            const { maintenanceWindow } = rdsWindows(`${String(h).padStart(2, "0")}:00`);
+            const [from, to] = maintenanceWindow.split("-");
+            expect(minutes(to) - minutes(from)).toBe(60);
+        }
         expect([rdsBackupRetentionDays(3), rdsBackupRetentionDays(14), rdsBackupRetentionDays(90)]).toEqual([7, 14, 35]);
     });
 });
@@ -241,6 +268,13 @@ describe("refused before any resource", () => {
         ["a minor EKS does not offer", (v: any) => (v["slipway:cluster"].kubernetesVersion = "1.37"), "slipway:cluster.kubernetesVersion"],
         ["an admin that is not an IAM ARN", (v: any) => (v["slipway:eks"].admins = ["alice"]), "slipway:eks.admins[0]"],
         ["no admin at all", (v: any) => (v["slipway:eks"].admins = []), "slipway:eks.admins"],
+        ["a VPC range outside 10.0-255", (v: any) => (v["slipway:eks"].vpcCidr = "10.999.0.0/16"), "slipway:eks.vpcCidr"],
+        ["Israel, whose RDS root the CA bundle lacks", (v: any) => (v["slipway:eks"].region = "il-central-1"), "slipway:eks.region"],
+        ["a name too long for the Valkey group id", (v: any) => (v["slipway:cluster"].name = "a".repeat(34)), "slipway:cluster.name"],
+        ["a name with two hyphens in a row", (v: any) => (v["slipway:cluster"].name = "my--shop"), "slipway:cluster.name"],
+        ["RDS storage below 20 GiB", (v: any) => (v["slipway:database"].storageGb = 10), "slipway:database.storageGb"],
+        ["an autoscaling cap not 10% above the size", (v: any) => (v["slipway:database"].maxStorageGb = 21), "slipway:database.maxStorageGb"],
+        ["more cache memory than the largest node sized", (v: any) => (v["slipway:cache"].memoryMb = 32768), "slipway:cache.memoryMb"],
         ["a weekly backup RDS cannot keep", (v: any) => (v["slipway:database"].backup.schedule = "0 3 * * 1"), "slipway:database.backup.schedule"],
     ])("%s", async (_case, edit, key) => {
         const observed = await observeRun("eks", stackConfig("eks", edit));
@@ -250,6 +284,6 @@ describe("refused before any resource", () => {
 
     test("the kubeconfig helper writes the endpoint and CA it is given", () => {
         expect(JSON.parse(eksKubeconfig("c", "eu-west-1", "https://x", "Q0E=")).clusters[0].cluster).toEqual({ server: "https://x", "certificate-authority-data": "Q0E=" });
-        expect(() => parseConfig({ target: "eks", cluster: { name: "c" }, eks: { region: "eu-west-1", admins: ["arn:aws:iam::123456789012:role/ci"] } }, { stack: "t", secretKeys: new Set() })).not.toThrow();
+        expect(() => parseConfig({ target: "eks", cluster: { name: "c" }, eks: { region: "eu-west-1", admins: ["arn:aws:iam::123456789012:role/ci"], publicAccessCidrs: ["198.51.100.0/24"] } }, { stack: "t", secretKeys: new Set() })).not.toThrow();
     });
 });

@@ -76,6 +76,8 @@ export class ValkeyCache extends pulumi.ComponentResource {
                 // Sessions and queues outlive a destroy.
                 finalSnapshotIdentifier: finalSnapshotName(name, `${args.name}-valkey`, this),
                 maintenanceWindow: "sun:06:00-sun:07:00",
+                // As for RDS: a change made by `pulumi up` happens now, not at the next window.
+                applyImmediately: true,
             },
             { ...o, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["authToken"] },
         );

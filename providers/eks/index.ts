@@ -7,7 +7,7 @@ import * as kms from "@pulumi/aws/kms";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseConfig, EksConfig, SlipwayConfig } from "../../config";
+import type { CacheConfig, DatabaseConfig, EksConfig, SlipwayConfig } from "../../config";
 import { ConfigError } from "../../config";
 import type { ManagedCacheFactory } from "../../lib/cache-types";
 import type { Cluster, GatewaySpec } from "../../lib/contracts";
@@ -42,7 +42,7 @@ export interface EksClusterArgs {
     readonly kubernetesVersion: KubernetesMinor;
     readonly nodes: { readonly min: number; readonly max: number; readonly size: NodeSize };
     readonly managedDatabase?: DatabaseConfig;
-    readonly managedCache?: boolean;
+    readonly managedCache?: CacheConfig;
 }
 
 export class EksCluster extends pulumi.ComponentResource implements Cluster {
@@ -72,7 +72,6 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const iam = new EksIam(`${name}-iam`, { clusterName: args.name, secretsKeyArn: key.arn, provider: aws }, { parent: this });
         // Made first, so EKS writes into a group with retention rather than creating one without.
         const logs = new cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/eks/${args.name}/cluster`, retentionInDays: args.eks.logRetentionDays }, o);
-        const publicApi = args.eks.publicAccessCidrs.length > 0;
         const cluster = new eks.Cluster(
             `${name}-cluster`,
             {
@@ -82,8 +81,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 vpcConfig: {
                     subnetIds: network.privateSubnetIds,
                     endpointPrivateAccess: true,
-                    endpointPublicAccess: publicApi,
-                    publicAccessCidrs: publicApi ? args.eks.publicAccessCidrs : undefined,
+                    endpointPublicAccess: true,
+                    publicAccessCidrs: args.eks.publicAccessCidrs,
                 },
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
                 encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
@@ -100,7 +99,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const systemAddons = beforeNodes(`${name}-addon`, addonArgs, { parent: this });
         const nodes = eksNodeGroup(
             `${name}-nodes`,
-            { clusterName: cluster.name, name: args.name, ...args.nodes, subnetIds: network.privateSubnetIds, nodeRoleArn: iam.nodeRoleArn, provider: aws, dependsOn: [...systemAddons, ...iam.ready] },
+            { clusterName: cluster.name, name: args.name, kubernetesVersion: args.kubernetesVersion, ...args.nodes, subnetIds: network.privateSubnetIds, nodeRoleArn: iam.nodeRoleArn, provider: aws, dependsOn: [...systemAddons, ...iam.ready] },
             { parent: this },
         );
         const workloadAddons = afterNodes(`${name}-addon`, addonArgs, { parent: this, dependsOn: [nodes] });
@@ -165,6 +164,6 @@ export function createCluster(cfg: SlipwayConfig): Cluster {
         kubernetesVersion: cfg.cluster.kubernetesVersion,
         nodes: cfg.cluster.nodes,
         managedDatabase: cfg.database?.mode === "managed" ? cfg.database : undefined,
-        managedCache: cfg.cache?.mode === "managed",
+        managedCache: cfg.cache?.mode === "managed" ? cfg.cache : undefined,
     });
 }

@@ -8,6 +8,18 @@ import type { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { subnetPlan } from "./settings";
 
+
+/**
+ * Zones for the VPC: available ones, Availability Zones only (opt-in-not-required drops Local and
+ * Wavelength Zones), minus the zone IDs whose subnets EKS refuses (EKS user guide,
+ * networking/network-reqs.adoc: use1-az3, usw1-az2, cac1-az3).
+ */
+export const EKS_ZONE_QUERY = {
+    state: "available",
+    excludeZoneIds: ["use1-az3", "usw1-az2", "cac1-az3"],
+    filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+};
+
 export interface EksNetworkArgs {
     readonly clusterName: string;
     readonly vpcCidr: string;
@@ -24,8 +36,9 @@ export class EksNetwork extends pulumi.ComponentResource {
         super("slipway:eks:Network", name, args, opts);
         const o = { parent: this, provider: args.provider };
         const tags = (extra: Record<string, string> = {}) => ({ "slipway.dev/cluster": args.clusterName, ...extra });
-        // Three zones, always: the count is plain config, the zone names come from the region.
-        const zones = getAvailabilityZonesOutput({ state: "available" }, o).names;
+        // Three zones, always: the count is plain config, the zone names come from the region. Not
+        // Local Zones, and not the zones EKS refuses subnets in (names map to zone IDs per account).
+        const zones = getAvailabilityZonesOutput(EKS_ZONE_QUERY, o).names;
         const plan = subnetPlan(args.vpcCidr);
 
         const vpc = new ec2.Vpc(`${name}-vpc`, { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags({ Name: args.clusterName }) }, o);

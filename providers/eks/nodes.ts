@@ -12,6 +12,8 @@ import { EKS_INSTANCE_TYPES } from "./settings";
 export interface EksNodesArgs {
     readonly clusterName: pulumi.Input<string>;
     readonly name: string;
+    /** The control plane's minor: managed nodes do not follow an upgrade of it by themselves. */
+    readonly kubernetesVersion: string;
     readonly size: NodeSize;
     readonly min: number;
     readonly max: number;
@@ -41,6 +43,9 @@ export function eksNodeGroup(name: string, args: EksNodesArgs, opts: pulumi.Comp
             nodeRoleArn: args.nodeRoleArn,
             subnetIds: args.subnetIds,
             amiType: "AL2023_x86_64_STANDARD",
+            // Set, so `pulumi up` after a version bump rolls the nodes onto the new minor (EKS refuses
+            // the next control-plane upgrade while they lag); unset, the provider ignores drift.
+            version: args.kubernetesVersion,
             instanceTypes: [EKS_INSTANCE_TYPES[args.size]],
             scalingConfig: { minSize: args.min, maxSize: args.max, desiredSize: args.min },
             // One node at a time during upgrades; PDBs hold.

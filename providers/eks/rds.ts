@@ -29,8 +29,24 @@ export function rdsCaBundle(): string {
     return ca.map((c) => c.trim()).join("\n") + "\n";
 }
 
+/** RDS for PostgreSQL on gp3: 20-65536 GiB (CreateDBInstance, AllocatedStorage). */
+export const RDS_STORAGE_GB = { min: 20, max: 65536 } as const;
+
+/** The autoscaling cap: at least 10% above the size (RDS refuses less), at most RDS's maximum. */
+export function rdsMaxStorageGb(db: DatabaseConfig): number {
+    return Math.min(RDS_STORAGE_GB.max, maxStorageGb(db));
+}
+
 export function rdsProblems(db: DatabaseConfig): string[] {
-    return managedPostgresProblems(db, { service: "RDS", adminUser: RDS_ADMIN_USER });
+    const problems = managedPostgresProblems(db, { service: "RDS", adminUser: RDS_ADMIN_USER });
+    const { min, max } = RDS_STORAGE_GB;
+    if (db.storageGb < min || db.storageGb > max) problems.push(`slipway:database.storageGb: got ${db.storageGb}; RDS for PostgreSQL on gp3 takes ${min}-${max} GiB`);
+    const floor = Math.ceil(db.storageGb * 1.1);
+    const cap = rdsMaxStorageGb(db);
+    if (db.storageGb <= max && (cap < floor || (db.maxStorageGb ?? 0) > max)) {
+        problems.push(`slipway:database.maxStorageGb: got ${db.maxStorageGb}; RDS autoscales storage only to a cap at least 10% above storageGb, allowed: ${floor}-${max}`.replace("got undefined", `got nothing (the default, ${cap})`));
+    }
+    return problems;
 }
 
 /** RDS keeps 1-35 days of automated backups (and point-in-time logs for as long); at least a week. */
@@ -46,7 +62,9 @@ const hh = (h: number) => String(h % 24).padStart(2, "0");
  */
 export function rdsWindows(start: string): { backupWindow: string; maintenanceWindow: string } {
     const h = Number(start.slice(0, 2));
-    return { backupWindow: `${hh(h)}:00-${hh(h + 1)}:00`, maintenanceWindow: `sun:${hh(h + 2)}:00-sun:${hh(h + 3)}:00` };
+    // "ddd:hh24:mi-ddd:hh24:mi": an hour past midnight belongs to Monday, or the end precedes the start.
+    const at = (hour: number) => `${hour >= 24 ? "mon" : "sun"}:${hh(hour)}:00`;
+    return { backupWindow: `${hh(h)}:00-${hh(h + 1)}:00`, maintenanceWindow: `${at(h + 2)}-${at(h + 3)}` };
 }
 
 export interface RdsPostgresArgs {
@@ -105,13 +123,19 @@ export class RdsPostgres extends pulumi.ComponentResource {
                 // The major; RDS picks its current minor and keeps it patched.
                 engineVersion: db.version,
                 autoMinorVersionUpgrade: true,
+                // A new `database.version` is a major upgrade RDS refuses without this flag; the new
+                // parameter group (named by major) is attached in the same modification.
+                allowMajorVersionUpgrade: true,
+                // `pulumi up` means now: deferred to the maintenance window, the old parameter group
+                // could not be deleted and the stack would report changes that have not happened.
+                applyImmediately: true,
                 // No paid extended support when a major ages out: upgrade instead (README).
                 engineLifecycleSupport: "open-source-rds-extended-support-disabled",
                 instanceClass: RDS_INSTANCE_CLASSES[db.size],
                 multiAz: db.highAvailability,
                 storageType: "gp3",
                 allocatedStorage: db.storageGb,
-                maxAllocatedStorage: maxStorageGb(db),
+                maxAllocatedStorage: rdsMaxStorageGb(db),
                 storageEncrypted: true,
                 username: RDS_ADMIN_USER,
                 password: adminPassword,

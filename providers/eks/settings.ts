@@ -15,6 +15,9 @@ export const EKS_INSTANCE_TYPES: Record<NodeSize, string> = { small: "m7i.large"
 /** RDS classes: burstable for small, Graviton memory-balanced above (Multi-AZ doubles them). */
 export const RDS_INSTANCE_CLASSES: Record<NodeSize, string> = { small: "db.t4g.medium", medium: "db.m7g.large", large: "db.m7g.xlarge" };
 
+/** cache.m7g.xlarge's memory for data (12.93 GiB, ElastiCache node types); more is refused on eks. */
+export const VALKEY_MAX_MEMORY_MB = 13240;
+
 /** The smallest Valkey node that holds `memoryMb` (usable memory per node type, ElastiCache docs). */
 export function valkeyNodeType(memoryMb: number): string {
     if (memoryMb <= 1300) return "cache.t4g.small";
