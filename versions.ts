@@ -82,3 +82,12 @@ export const PGBOUNCER_IMAGE = "ghcr.io/cloudnative-pg/pgbouncer:1.25.2";
  */
 export const TRAEFIK_CHART = { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" } as const;
 export const GATEWAY_API_VERSION = "v1.5.1";
+
+/**
+ * Cluster Autoscaler on EKS: chart 9.59.0 (tag cluster-autoscaler-chart-9.59.0, 2026-07-21,
+ * kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml). Its image's minor
+ * must match the cluster's (cluster-autoscaler README "Releases"): the newest patch of each, from the
+ * tags cluster-autoscaler-1.35.2 and cluster-autoscaler-1.36.1 (2026-07-22, version.go).
+ */
+export const CLUSTER_AUTOSCALER_CHART = { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" } as const;
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Partial<Record<KubernetesMinor, string>> = { "1.35": "v1.35.2", "1.36": "v1.36.1" };

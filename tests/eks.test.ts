@@ -5,6 +5,7 @@ import { CLUSTER_ADMIN_POLICY, deployerProblem, entryName } from "../providers/e
 import { VPC_CNI_CONFIGURATION } from "../providers/eks/addons";
 import { CLUSTER_KEY_ACTIONS, NODE_POLICIES } from "../providers/eks/iam";
 import { EKS_REGIONS } from "../providers/eks/config";
+import { CLUSTER_AUTOSCALER_CHART } from "../versions";
 import { RDS_CA, rdsBackupRetentionDays, rdsCaBundle, rdsWindows } from "../providers/eks/rds";
 import { eksKubeconfig, subnetPlan, valkeyNodeType } from "../providers/eks/settings";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
@@ -66,7 +67,7 @@ describe("cluster", () => {
         expect(cluster.inputs.encryptionConfig).toEqual({ provider: { keyArn: `arn:aws:offline:::kms/key/${key.name}` }, resources: ["secrets"] });
         expect(cluster.dependencies).toContain(key.urn);
         // The cluster role may use that key (and only it) before the cluster is made.
-        const keyUse = one("aws:iam/rolePolicy:RolePolicy");
+        const keyUse = findAll(eks, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name.endsWith("-cluster-encryption"))!;
         expect(JSON.parse(keyUse.inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: CLUSTER_KEY_ACTIONS, Resource: `arn:aws:offline:::kms/key/${key.name}` }]);
         expect(keyUse.inputs.role).toBe("shop-eks-cluster");
         expect(cluster.dependencies).toContain(keyUse.urn);
@@ -140,6 +141,26 @@ describe("nodes and add-ons", () => {
         expect(JSON.parse(ebsRole.inputs.assumeRolePolicy).Statement[0]).toEqual({ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
         const nodePolicies = findAll(eks, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn);
         for (const p of NODE_POLICIES) expect(nodePolicies).toContain(p);
+    });
+
+    test("the Cluster Autoscaler scales the group between min and max: its image matches the minor, credentials by Pod Identity, changes only to this cluster's groups", () => {
+        const group = one("aws:eks/nodeGroup:NodeGroup");
+        const chart = find(eks, "kubernetes:helm.sh/v4:Chart", "shop-cluster-autoscaler");
+        const minor = file["slipway:cluster"].kubernetesVersion;
+        expect(chart.inputs).toMatchObject({ chart: "cluster-autoscaler", version: CLUSTER_AUTOSCALER_CHART.version, namespace: "kube-system" });
+        expect(chart.inputs.values.image.tag).toMatch(new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`));
+        expect(chart.inputs.values).toMatchObject({ autoDiscovery: { clusterName: "shop" }, awsRegion: file["slipway:eks"].region });
+        // The association names the chart's service account, and exists before the pod is created.
+        const association = one("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+        expect(association.inputs).toMatchObject({ namespace: "kube-system", serviceAccount: chart.inputs.values.rbac.serviceAccount.name });
+        expect(chart.dependencies).toEqual(expect.arrayContaining([association.urn, group.urn]));
+        const role = findAll(eks, "aws:iam/role:Role").find((r) => r.inputs.name === "shop-cluster-autoscaler")!;
+        expect(association.inputs.roleArn).toBe(`arn:aws:offline:::iam/role/${role.name}`);
+        const policy = JSON.parse(findAll(eks, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === "shop-cluster-autoscaler")!.inputs.policy);
+        const writes = policy.Statement.find((s: any) => s.Action.includes("autoscaling:SetDesiredCapacity"));
+        expect(writes.Condition).toEqual({ StringEquals: { "autoscaling:ResourceTag/kubernetes.io/cluster/shop": "owned" } });
+        // Pulumi leaves the desired size to it after creation.
+        expect(group.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
     });
 
     test("gp3 is the default class (encrypted, WaitForFirstConsumer, expandable) with a Retain twin that data uses", () => {

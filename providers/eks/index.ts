@@ -24,6 +24,7 @@ import { EksNetwork } from "./network";
 import { eksNodeGroup } from "./nodes";
 import { RdsPostgres } from "./rds";
 import { eksKubeconfig } from "./settings";
+import { clusterAutoscaler } from "./autoscaler";
 import { eksProblems } from "./validate";
 
 /** The cluster's default class (EBS CSI, gp3, encrypted) and its Retain twin for data. */
@@ -114,6 +115,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this, dependsOn: [...admins, ...workloadAddons] },
         ));
         this.ready = storageClasses(name, this.provider, this);
+        clusterAutoscaler(`${name}-cluster-autoscaler`, { clusterName: cluster.name, name: args.name, region, kubernetesVersion: args.kubernetesVersion, aws, kubernetes: this.provider, dependsOn: [nodes, ...systemAddons] }, this);
 
         const clientSg = cluster.vpcConfig.clusterSecurityGroupId;
         if (args.managedDatabase) {

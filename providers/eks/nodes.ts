@@ -1,7 +1,8 @@
 // The managed node group: AL2023 in the private subnets, from a launch template that requires
 // IMDSv2 with a hop limit of 1 (pods get AWS credentials from Pod Identity, never the node's) and an
 // encrypted gp3 root volume; scaling from slipway:cluster.nodes, the desired size left to the
-// autoscaler after creation (terraform-aws-modules/eks: ignore_changes on desired_size).
+// Cluster Autoscaler (autoscaler.ts) after creation (terraform-aws-modules/eks: ignore_changes on
+// desired_size). EKS refuses a min above the current desired size: README "Scaling nodes on EKS".
 import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";

@@ -42,3 +42,11 @@ test("a minor past end of life (1.34 ended 2026-10-27) and Postgres 14 (ended 20
 test("Pod Security is pinned to the cluster's minor (pod-security.kubernetes.io/enforce-version accepts v1.X)", () => {
     for (const minor of KUBERNETES_VERSIONS) expect(podSecurityLabels(minor)["pod-security.kubernetes.io/enforce-version"]).toBe(`v${minor}`);
 });
+
+// kubernetes/autoscaler cluster-autoscaler README, "Releases": use the release whose minor matches
+// the cluster's. Every minor the EKS target accepts must have one pinned.
+test("every minor EKS accepts has a Cluster Autoscaler image of the same minor", () => {
+    const { EKS_MINORS } = require("../../providers/eks/settings") as typeof import("../../providers/eks/settings");
+    const { CLUSTER_AUTOSCALER_IMAGE_TAGS } = require("../../versions") as typeof import("../../versions");
+    for (const minor of EKS_MINORS) expect(`${minor}: ${CLUSTER_AUTOSCALER_IMAGE_TAGS[minor]}`).toMatch(new RegExp(`^${minor.replace(".", "\\.")}: v${minor.replace(".", "\\.")}\\.\\d+$`));
+});
