@@ -73,6 +73,7 @@ export type K3dConfig = z.infer<typeof k3dSchema>;
 export type ExistingConfig = z.infer<typeof existingSchema>;
 export type GkeConfig = z.infer<typeof gkeSchema>;
 export type EksConfig = z.infer<typeof eksSchema>;
+export type DoksConfig = z.infer<typeof doksSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
 /** The validated stack config, with every default applied. */

@@ -85,6 +85,7 @@ export const databaseAdmin = database
           port: database.server.port,
           user: database.server.admin.user,
           password: database.server.admin.password,
+          database: database.server.admin.database,
           sslmode: database.server.sslMode,
           caCertificate: database.server.caCertificate,
       })

@@ -54,6 +54,12 @@ export interface GatewaySpec {
      * for an unknown Host) unhealthy.
      */
     readonly healthCheckPolicies: boolean;
+    /**
+     * Whether gateway traffic reaches the pods as Cilium's reserved `ingress` identity (Cilium's own
+     * Gateway API, e.g. on DOKS), which no Kubernetes NetworkPolicy peer can name: each routed app
+     * then gets a CiliumNetworkPolicy admitting that entity on its port, and `sources` is empty.
+     */
+    readonly ciliumIngressIdentity?: boolean;
 }
 
 export interface Cluster extends KubernetesProviders {
@@ -115,4 +121,6 @@ export interface GatewayRef {
     readonly sources: k8s.types.input.networking.v1.NetworkPolicyPeer[];
     /** Whether routed Services get a GKE HealthCheckPolicy that checks the app's own health path. */
     readonly healthCheckPolicies: boolean;
+    /** Whether routed apps admit the gateway by a CiliumNetworkPolicy (GatewaySpec.ciliumIngressIdentity). */
+    readonly ciliumIngressIdentity: boolean;
 }

@@ -29,7 +29,13 @@ export interface DatabaseEndpoint {
      * A role that creates roles and databases (the bootstrap Job) and dumps/restores them (data
      * migration); password is secret. `superuser` is false for managed services' admin roles.
      */
-    readonly admin: { readonly user: string; readonly password: pulumi.Output<string>; readonly superuser: boolean };
+    readonly admin: {
+        readonly user: string;
+        readonly password: pulumi.Output<string>;
+        readonly superuser: boolean;
+        /** The database the admin logs in to ("postgres" when not set; DO's is "defaultdb"). */
+        readonly database?: string;
+    };
     /** What must exist before the bootstrap Job connects (the server, its admin, its databases). */
     readonly ready: pulumi.Resource[];
 }

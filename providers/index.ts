@@ -11,6 +11,7 @@ const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
     existing: () => require("./existing"),
     gke: () => require("./gke"),
     eks: () => require("./eks"),
+    doks: () => require("./doks"),
 };
 
 /** Targets whose provider module exists. */

@@ -2,6 +2,7 @@
 // recorded resources (each table prices only its own cloud's resources; local targets cost nothing).
 // A guide for reviewing a plan, not a quote.
 import type { CostLine, PriceTable } from "../lib/cost-types";
+import { doPrices } from "../providers/doks/prices";
 import { eksPrices } from "../providers/eks/prices";
 import { gkePrices } from "../providers/gke/prices";
 import type { RecordedResource } from "./offline";
@@ -9,7 +10,7 @@ import type { RecordedResource } from "./offline";
 export type { CostLine };
 
 /** Every target's price table (pure data and arithmetic: no cloud SDK is loaded). */
-const PRICE_TABLES: readonly PriceTable[] = [gkePrices, eksPrices];
+const PRICE_TABLES: readonly PriceTable[] = [gkePrices, eksPrices, doPrices];
 
 /** Every costed resource, the total, and the dates of the price tables that priced something. */
 export function estimateMonthlyCost(resources: readonly RecordedResource[]): { lines: CostLine[]; totalUsd: number; dates: string[] } {

@@ -35,6 +35,12 @@ export function offlineInvoke(token: string, args: Record<string, any>): Record<
         case "aws:eks/getAddonVersion:getAddonVersion":
             // Offline there is no catalogue; the name says where a real version would come from.
             return { addonName: args.addonName, kubernetesVersion: args.kubernetesVersion, version: `offline-latest-for-${args.kubernetesVersion}` };
+        case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
+            return doksVersions(args.versionPrefix);
+        case "digitalocean:index/getKubernetesCluster:getKubernetesCluster":
+            return { name: args.name, kubeConfigs: [{ rawConfig: "apiVersion: v1\nkind: Config\n# offline placeholder\n", expiresAt: "2026-11-29T04:00:00Z" }] };
+        case "digitalocean:index/getDatabaseCa:getDatabaseCa":
+            return { clusterId: args.clusterId, certificate: OFFLINE_CA };
         default:
             throw new Error(`unexpected provider function call ${token}: add its offline answer to scripts/offline-invokes.ts`);
     }
@@ -58,4 +64,15 @@ function availabilityZones(args: Record<string, any>): Record<string, unknown> {
     const optIn = (args.filters ?? []).find((f: { name: string }) => f.name === "opt-in-status")?.values as string[] | undefined;
     const zones = OFFLINE_ZONES.filter((z) => !excluded.has(z.zoneId) && (!optIn || optIn.includes(z.optInStatus)));
     return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), state: args.state };
+}
+
+/**
+ * DOKS version slugs as the API lists them, newest first (the patches of public 2026 fixtures; the
+ * `-do.N` suffix is DO's build). A prefix with no release answers an empty list, as the API does.
+ */
+export const DOKS_VERSIONS_SNAPSHOT = ["1.36.1-do.0", "1.36.0-do.3", "1.35.6-do.0", "1.35.1-do.6"];
+
+function doksVersions(prefix: string | undefined): Record<string, unknown> {
+    const valid = DOKS_VERSIONS_SNAPSHOT.filter((v) => !prefix || v.startsWith(prefix));
+    return { versionPrefix: prefix, validVersions: valid, latestVersion: valid[0] ?? "" };
 }

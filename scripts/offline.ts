@@ -150,6 +150,22 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
             return { ...inputs, primaryEndpointAddress: `master.${inputs.replicationGroupId}.offline.use1.cache.amazonaws.com` };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...inputs, latestVersion: 1 };
+        case "digitalocean:index/kubernetesCluster:KubernetesCluster":
+            return {
+                ...inputs,
+                id: `offline-doks-${inputs.name}`,
+                endpoint: `https://offline-${inputs.name}.k8s.ondigitalocean.com`,
+                kubeConfigs: [{ clusterCaCertificate: Buffer.from("offline CA").toString("base64"), rawConfig: OFFLINE_KUBECONFIG, expiresAt: "2026-12-06T00:00:00Z" }],
+            };
+        case "digitalocean:index/databaseCluster:DatabaseCluster":
+            return {
+                ...inputs,
+                id: `offline-db-${inputs.name}`,
+                privateHost: `private-${inputs.name}-do-user-0-0.offline.db.ondigitalocean.com`,
+                port: inputs.engine === "pg" ? 25060 : 25061,
+                user: inputs.engine === "pg" ? "doadmin" : "default",
+                password: `offline-${generation}${name}-password`,
+            };
         case "tls:index/privateKey:PrivateKey":
             return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\noffline\n-----END PRIVATE KEY-----\n" };
         case "tls:index/selfSignedCert:SelfSignedCert":

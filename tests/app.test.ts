@@ -330,7 +330,7 @@ describe("a single App (component-level)", () => {
                 namespace: "unit",
                 provider,
                 storageClass: RETAINED_CLASS,
-                gateway: { name: "slipway", namespace: "unit", sources: [], healthCheckPolicies: false },
+                gateway: { name: "slipway", namespace: "unit", sources: [], healthCheckPolicies: false, ciliumIngressIdentity: false },
                 clients: [],
                 envFrom: [],
                 migrateEnvFrom: [],

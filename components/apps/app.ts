@@ -25,7 +25,7 @@ import {
     STATEFUL_SET_OPTIONS,
     TMP_VOLUME,
 } from "../../lib/workload";
-import { appContainer, appIngressRules, clientLabels, gatewayHealthCheck } from "./container";
+import { appContainer, appIngressRules, ciliumGatewayIngress, clientLabels, gatewayHealthCheck } from "./container";
 
 
 export interface AppArgs extends NamespacedArgs {
@@ -281,6 +281,13 @@ export class App extends pulumi.ComponentResource {
 
     // The namespace denies all ingress by default; this admits exactly the app's callers.
     private networkPolicy(name: string, args: AppArgs, metadata: object, opts: pulumi.CustomResourceOptions) {
+        if (args.gateway.ciliumIngressIdentity && args.app.kind === "web" && args.app.ingress && args.app.port !== undefined) {
+            new k8s.apiextensions.CustomResource(
+                `${name}-gateway-ingress`,
+                { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { ...metadata, name: `${args.app.name}-gateway` }, spec: ciliumGatewayIngress(args.app.name, args.app.port) },
+                opts,
+            );
+        }
         const rules = appIngressRules(args.app, args.clients, args.gateway.sources);
         if (rules.length === 0) return;
         new k8s.networking.v1.NetworkPolicy(

@@ -36,12 +36,25 @@ export function appIngressRules(
 ): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
     const rules: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [];
     const ports = app.port === undefined ? undefined : [{ port: app.port, protocol: "TCP" }];
-    if (app.kind === "web" && app.ingress) rules.push({ from: gatewaySources, ports });
+    // An empty `from` would admit every source: a gateway no peer can name is admitted by ciliumGatewayIngress instead.
+    if (app.kind === "web" && app.ingress && gatewaySources.length > 0) rules.push({ from: gatewaySources, ports });
     if (clients.length > 0 && ports) {
         rules.push({ from: clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(c) } })), ports });
     }
     if (app.kind === "stateful") rules.push({ from: [{ podSelector: { matchLabels: selectorLabels(app.name) } }] });
     return rules;
+}
+
+/**
+ * Admits a Cilium Gateway's Envoy to the app's port. Its traffic carries the reserved `ingress`
+ * identity (docs.cilium.io "Ingress and Network Policy"; the `ingress` entity of the policy
+ * language), which a Kubernetes NetworkPolicy cannot select, and the namespace denies all ingress.
+ */
+export function ciliumGatewayIngress(appName: string, port: number) {
+    return {
+        endpointSelector: { matchLabels: selectorLabels(appName) },
+        ingress: [{ fromEntities: ["ingress"], toPorts: [{ ports: [{ port: String(port), protocol: "TCP" }] }] }],
+    };
 }
 
 /** The app's container: image, env by value and by Secret reference, probes, resources, security. */

@@ -86,7 +86,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
                                         { name: "PGHOST", value: server.host },
                                         { name: "PGPORT", value: String(server.port) },
                                         { name: "PGUSER", value: server.admin.user },
-                                        { name: "PGDATABASE", value: "postgres" },
+                                        { name: "PGDATABASE", value: server.admin.database ?? "postgres" },
                                         // Managed servers: TLS verified against their CA; the in-cluster link stays inside the cluster network.
                                         { name: "PGSSLMODE", value: server.sslMode === "disable" ? "prefer" : server.sslMode },
                                         ...(args.serverCa ? [{ name: "PGSSLROOTCERT", value: args.serverCa.path }] : []),

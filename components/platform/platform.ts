@@ -172,7 +172,13 @@ export class Platform extends pulumi.ComponentResource {
             { ...childOpts, dependsOn: ready.slice() },
         );
         ready.push(gateway);
-        this.gateway = { name: "slipway", namespace: this.namespace, sources: args.gateway.sources, healthCheckPolicies: args.gateway.healthCheckPolicies };
+        this.gateway = {
+            name: "slipway",
+            namespace: this.namespace,
+            sources: args.gateway.sources,
+            healthCheckPolicies: args.gateway.healthCheckPolicies,
+            ciliumIngressIdentity: args.gateway.ciliumIngressIdentity ?? false,
+        };
         this.ready = ready;
         this.registerOutputs({ namespace: this.namespace });
     }

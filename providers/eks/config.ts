@@ -1,5 +1,6 @@
 // `slipway:eks`: the EKS section of the stack config (composed into config.ts).
 import { z } from "zod";
+import { IPV4_CIDR } from "../../lib/schema";
 
 /**
  * Regions with at least three Availability Zones for every account (the VPC spans three), where EKS,
@@ -16,7 +17,6 @@ export const EKS_REGIONS = [
 
 const IAM_PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-const CIDR = new RegExp(`^${OCTET}(\\.${OCTET}){3}\\/([0-9]|[12][0-9]|3[0-2])$`);
 
 export const eksSchema = z
     .object({
@@ -31,7 +31,7 @@ export const eksSchema = z
          * reaches the Kubernetes API from where it runs, which cannot be inside the VPC this stack makes.
          */
         publicAccessCidrs: z
-            .array(z.string().regex(CIDR, "must be an IPv4 CIDR such as 198.51.100.0/24"))
+            .array(z.string().regex(IPV4_CIDR, "must be an IPv4 CIDR such as 198.51.100.0/24"))
             .min(1, "list the CIDRs Pulumi and kubectl reach the API from (CI runners, office egress); the VPC is made by this stack, so a private-only endpoint would shut Pulumi out"),
         /** Required to list 0.0.0.0/0: the API is then open to the internet (IAM still authenticates). */
         allowPublicApiFromAnywhere: z.boolean().default(false),
