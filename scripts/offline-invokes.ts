@@ -38,7 +38,8 @@ export function offlineInvoke(token: string, args: Record<string, any>): Record<
         case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
             return doksVersions(args.versionPrefix);
         case "digitalocean:index/getKubernetesCluster:getKubernetesCluster":
-            return { name: args.name, kubeConfigs: [{ rawConfig: "apiVersion: v1\nkind: Config\n# offline placeholder\n", expiresAt: "2026-11-29T04:00:00Z" }] };
+            // A fresh token each call, lasting what was asked (DO's `kubeconfig_expire_seconds`).
+            return { name: args.name, kubeConfigs: [{ rawConfig: `apiVersion: v1\nkind: Config\n# offline token for ${args.name}, ${args.kubeconfigExpireSeconds} s\n`, expiresAt: "2026-11-29T04:00:00Z" }] };
         case "digitalocean:index/getDatabaseCa:getDatabaseCa":
             return { clusterId: args.clusterId, certificate: OFFLINE_CA };
         default:
