@@ -106,6 +106,11 @@ function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
 
 const OFFLINE_KUBECONFIG = "apiVersion: v1\nkind: Config\n# offline placeholder\n";
 
+/** The password a DO database cluster named `name` generates offline (its `password` output). */
+export function offlineGeneratedPassword(name: string, generation = ""): string {
+    return `offline-${generation}${name}-password`;
+}
+
 /** Fake outputs the real providers would return, for the few resources whose outputs the program reads. */
 function mockState(type: string, name: string, inputs: Record<string, any>, generation: string): Record<string, any> {
     switch (type) {
@@ -164,7 +169,7 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
                 privateHost: `private-${inputs.name}-do-user-0-0.offline.db.ondigitalocean.com`,
                 port: inputs.engine === "pg" ? 25060 : 25061,
                 user: inputs.engine === "pg" ? "doadmin" : "default",
-                password: `offline-${generation}${name}-password`,
+                password: offlineGeneratedPassword(name, generation),
             };
         case "tls:index/privateKey:PrivateKey":
             return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\noffline\n-----END PRIVATE KEY-----\n" };

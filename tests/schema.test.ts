@@ -19,10 +19,11 @@ import { findAll, runStack, stackConfig, stackNames } from "./helpers";
  * a stack not listed must have none.
  */
 // GKE's HealthCheckPolicy is a GKE CRD that kubernetes-models does not know: listed, not passed.
-const EXPECTED_UNKNOWN_KINDS: Record<string, string[]> = { prod: ["networking.gke.io/v1/HealthCheckPolicy"] };
+// DOKS's CiliumNetworkPolicy is Cilium's CRD (tests/contracts/cilium.test.ts checks it against Cilium's rules).
+const EXPECTED_UNKNOWN_KINDS: Record<string, string[]> = { prod: ["networking.gke.io/v1/HealthCheckPolicy"], doks: ["cilium.io/v2/CiliumNetworkPolicy"] };
 
-/** Targets whose cluster brings its own Gateway API implementation (DESIGN.md: GKE's own on GKE). */
-const MANAGED_GATEWAY_TARGETS = ["gke"];
+/** Targets whose cluster brings its own Gateway API implementation (GKE's own; DOKS's Cilium). */
+const MANAGED_GATEWAY_TARGETS = ["gke", "doks"];
 
 // k3d's own schema, kept in the repository (tests/reference/README.md names its source).
 const K3D_SCHEMA = path.resolve(__dirname, "reference/k3d/config-v1alpha5.schema.json");

@@ -2,6 +2,7 @@
 // identical wherever it is read; pods that roll when something they read changes; the pooler
 // waiting for the roles it logs in as; migrations that bypass the pooler.
 import type { ProgramRun, RecordedResource } from "../../scripts/offline";
+import { offlineGeneratedPassword } from "../../scripts/offline";
 import { find, findAll, runStack, stackNames } from "../helpers";
 
 /** Parses PgBouncer's auth file (`"user" "password"` per line, `""` escaping a quote). */
@@ -47,9 +48,10 @@ describe.each(stackNames())("stack %s", (stack) => {
     test("the admin's password the bootstrap Job uses is the server's (the superuser Secret in the cluster, the managed service's admin otherwise)", () => {
         const bootstrap = secretData(run, "postgres-bootstrap");
         const inCluster = findAll(run, "Secret").find((s) => s.inputs.metadata.name === "postgres-superuser");
-        // Cloud SQL's admin is a sql.User; RDS's is the instance's master user.
+        // Cloud SQL's admin is a sql.User; RDS's is the instance's master user; DO generates doadmin's with the cluster.
         const managedAdmin = [...findAll(run, "gcp:sql/user:User"), ...findAll(run, "aws:rds/instance:Instance")][0];
-        const serverSide = inCluster ? inCluster.inputs.stringData.POSTGRES_PASSWORD : managedAdmin.inputs.password;
+        const doCluster = findAll(run, "digitalocean:index/databaseCluster:DatabaseCluster").find((d) => d.inputs.engine === "pg");
+        const serverSide = inCluster ? inCluster.inputs.stringData.POSTGRES_PASSWORD : doCluster ? offlineGeneratedPassword(doCluster.name) : managedAdmin.inputs.password;
         expect(bootstrap.PGPASSWORD).toBe(serverSide);
     });
 
