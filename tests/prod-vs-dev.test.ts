@@ -33,7 +33,7 @@ const maskGenerated = (o: unknown) => JSON.parse(JSON.stringify(o).replace(/offl
 function layerDiff(dev: ProgramRun, prod: ProgramRun) {
     const d = appLayer(dev);
     const p = appLayer(prod);
-    const paths = [...d.keys()].sort().flatMap((k) => diffPaths(maskGenerated(d.get(k)), maskGenerated(p.get(k))).map((path) => `${k} ${path}`));
+    const paths = [...d.keys()].filter((k) => p.has(k)).sort().flatMap((k) => diffPaths(maskGenerated(d.get(k)), maskGenerated(p.get(k))).map((path) => `${k} ${path}`));
     return { devKeys: [...d.keys()].sort(), prodKeys: [...p.keys()].sort(), paths };
 }
 
@@ -81,6 +81,16 @@ const EKS_SPECIFIC = [
     // ElastiCache's certificate is signed by Amazon's public CA: a rediss:// URL, no CA file.
     "Secret/shop/redis stringData.REDIS_URL",
     "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> gp3-retain
+];
+
+const DOKS_SPECIFIC = [
+    ...EKS_SPECIFIC.filter((p) => !p.startsWith("StatefulSet/")),
+    "StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName", // local-path-retain -> slipway-block-storage-retain
+    // DO's own Gateway (cilium) listens on 80, not Traefik's entryPoint.
+    "Gateway/shop/slipway spec.gatewayClassName",
+    "Gateway/shop/slipway spec.listeners[0].port",
+    // DO Managed PostgreSQL's direct port is 25060.
+    "Secret/shop/db-shop-direct stringData.PGPORT",
 ];
 
 describe("prod vs dev: the same apps, only target-specific fields differ", () => {
@@ -153,24 +163,36 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
     });
 });
 
-describe("eks vs dev: the same apps on EKS, RDS and ElastiCache", () => {
+/**
+ * The managed targets besides GKE: what their stack files may change, the app-layer paths that
+ * differ from dev, objects only they have, and where their Postgres and retained volumes are.
+ */
+const MANAGED_TARGETS = [
+    { stack: "eks", section: "eks", specific: EKS_SPECIFIC, onlyHere: [], notHere: [], pgHost: /\.rds\.amazonaws\.com$/, retainedClass: "gp3-retain" },
+    { stack: "doks", section: "doks", specific: DOKS_SPECIFIC, onlyHere: ["CiliumNetworkPolicy/shop/web-gateway"],
+        // Cilium's gateway is admitted by the CiliumNetworkPolicy; web has no other caller to name.
+        notHere: ["NetworkPolicy/shop/web-ingress"],
+        pgHost: /^private-.*\.db\.ondigitalocean\.com$/, retainedClass: "slipway-block-storage-retain" },
+];
+
+describe.each(MANAGED_TARGETS)("$stack vs dev: the same apps on its managed services", ({ stack, section, specific, onlyHere, notHere, pgHost, retainedClass }) => {
     test("the stack files differ only in the target, its section, the data modes and sizes", () => {
-        expect(stackConfig("eks").config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
-        const differing = diffPaths(stackValues("dev"), stackValues("eks"));
-        const allowed = [/^slipway:target$/, /^slipway:(k3d|eks)$/, /^slipway:cluster\.nodes$/, /^slipway:database\.(mode|size|storageGb|highAvailability)$/, /^slipway:cache\.(mode|memoryMb|storageGb)$/];
+        expect(stackConfig(stack).config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
+        const differing = diffPaths(stackValues("dev"), stackValues(stack));
+        const allowed = [/^slipway:target$/, new RegExp(`^slipway:(k3d|${section})$`), /^slipway:cluster\.nodes$/, /^slipway:database\.(mode|size|storageGb|highAvailability)$/, /^slipway:cache\.(mode|memoryMb|storageGb)$/];
         expect(differing.filter((p) => !allowed.some((re) => re.test(p)))).toEqual([]);
     });
 
-    test("app objects differ only in the storage class, the database's TLS and the cache's TLS URL", async () => {
+    test("app objects differ only in target-specific fields", async () => {
         const dev = await runStack("dev");
-        const eks = await runStack("eks");
-        const { devKeys, prodKeys, paths } = layerDiff(dev, eks);
-        expect(prodKeys).toEqual(devKeys);
-        expect([...paths].sort()).toEqual([...EKS_SPECIFIC].sort());
-        const objects = kubernetesObjects(eks) as any[];
+        const run = await runStack(stack);
+        const { devKeys, prodKeys, paths } = layerDiff(dev, run);
+        expect(prodKeys).toEqual([...devKeys.filter((k) => !notHere.includes(k)), ...onlyHere].sort());
+        expect([...paths].sort()).toEqual([...specific].sort());
+        const objects = kubernetesObjects(run) as any[];
         const direct = objects.find((o) => o.kind === "Secret" && o.metadata.name === "db-shop-direct").stringData;
-        expect(direct.PGHOST).toMatch(/\.rds\.amazonaws\.com$/);
+        expect(direct.PGHOST).toMatch(pgHost);
         expect(direct.PGSSLMODE).toBe("verify-ca");
-        expect(objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "kv").spec.volumeClaimTemplates[0].spec.storageClassName).toBe("gp3-retain");
+        expect(objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "kv").spec.volumeClaimTemplates[0].spec.storageClassName).toBe(retainedClass);
     });
 });
