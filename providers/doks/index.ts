@@ -92,6 +92,12 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
             // Auto-upgrade moves the patch; the lookup must not look like a downgrade (which replaces) in a preview.
             { ...o, protect: true, ignoreChanges: ["version"] },
         );
+        // The version is ignored after creation, so a new minor in the config is not applied by `up`: say so.
+        cluster.version.apply((running) => {
+            if (running && !running.startsWith(`${args.kubernetesVersion}.`)) {
+                pulumi.log.warn(`DOKS cluster ${args.name} runs ${running}, slipway:cluster.kubernetesVersion asks ${args.kubernetesVersion}: upgrade one minor at a time with \`doctl kubernetes cluster upgrade ${args.name} --version <slug>\`, then \`pulumi refresh\` (README "Production on DigitalOcean")`, cluster);
+            }
+        });
         const slug = DOKS_NODE_SLUGS[args.nodes.size];
         // Named by slug: a new size makes a new pool before the old one drains and goes.
         const workers = new KubernetesNodePool(

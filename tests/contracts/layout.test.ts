@@ -87,7 +87,10 @@ function pulumiPackagesLoaded(stack: string): string[] {
     return JSON.parse(out.trim().split("\n").pop()!);
 }
 
-test("a k3d stack never loads a cloud SDK; a GKE stack loads GCP's", () => {
+test("a k3d stack never loads a cloud SDK; a GKE stack loads GCP's; a DOKS stack only DigitalOcean's", () => {
     expect(pulumiPackagesLoaded("dev")).not.toContain("gcp");
     expect(pulumiPackagesLoaded("prod")).toContain("gcp");
-}, 120000);
+    const doks = pulumiPackagesLoaded("doks");
+    expect(doks).toContain("digitalocean");
+    expect(doks.filter((p) => ["gcp", "aws"].includes(p))).toEqual([]);
+}, 180000);
