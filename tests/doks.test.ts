@@ -3,7 +3,7 @@
 import { DOKS_REGIONS } from "../providers/doks/config";
 import { clusterOnlyRules } from "../providers/doks/firewall";
 import { DOKS_RETAINED_STORAGE_CLASS, PROVIDER_TOKEN_SECONDS } from "../providers/doks/index";
-import { DO_ADMIN_DATABASE, DO_ADMIN_USER, doMaintenanceHour } from "../providers/doks/postgres";
+import { DO_ADMIN_DATABASE, DO_ADMIN_USER, doConnectionLimit, doMaintenanceHour } from "../providers/doks/postgres";
 import { DO_POSTGRES_SLUGS, DOKS_NODE_SLUGS, DOKS_SYSTEM_POOL, doksKubeconfig, valkeySlug } from "../providers/doks/settings";
 import { DOKS_VERSIONS_SNAPSHOT } from "../scripts/offline-invokes";
 import type { ProgramRun, RecordedResource } from "../scripts/offline";
@@ -73,9 +73,11 @@ describe("cluster", () => {
     });
 
     test("Pulumi uses a fresh short-lived token read after the cluster exists; the exported kubeconfig runs doctl and holds no credential", () => {
+        const cluster = one(doks, CLUSTER);
         const { resource: provider } = kubernetesProviderOf(doks);
         expect(provider.inputs.kubeconfig).toContain(`offline token for shop, ${PROVIDER_TOKEN_SECONDS} s`);
-        expect(provider.inputs.clusterIdentifier).toBe(`doks-${file["slipway:doks"].region}-shop`);
+        // The cluster's ID: a token change replaces nothing, a new cluster replaces every object (pulumi-kubernetes DiffConfig).
+        expect(provider.inputs.clusterIdentifier).toBe(`doks-${idOf(cluster)}`);
         expect(provider.secretPaths).toContain("kubeconfig");
         expect(PROVIDER_TOKEN_SECONDS).toBeLessThan(7 * 24 * 3600);
         expect(doks.secretOutputs).toContain("kubeconfig");
@@ -168,7 +170,8 @@ describe("managed data", () => {
     test("without highAvailability: one Valkey node on the smallest plan that holds the memory, no HA control plane", async () => {
         const single = await runStack("doks", stackConfig("doks", (v) => (v["slipway:doks"].highAvailability = false)));
         expect(dbOf(single, "valkey").inputs).toMatchObject({ nodeCount: 1, size: valkeySlug(file["slipway:cache"].memoryMb, false) });
-        expect(one(single, CLUSTER).inputs.ha).toBe(false);
+        // Left unsaid rather than false: DOKS may have turned HA on itself (1.36+), and it cannot be turned off.
+        expect(one(single, CLUSTER).inputs.ha).toBeUndefined();
     });
 });
 
@@ -185,6 +188,7 @@ describe("refused before any resource", () => {
         ["an API firewall open to all", (v: any) => (v["slipway:doks"].apiAllowedCidrs = ["0.0.0.0/0"]), "slipway:doks.apiAllowedCidrs[0]"],
         ["a weekly backup", (v: any) => (v["slipway:database"].backup.schedule = "0 3 * * 1"), "slipway:database.backup.schedule"],
         ["no doks section", (v: any) => delete v["slipway:doks"], "slipway:doks"],
+        ["PgBouncer pools larger than the plan's connections", (v: any) => (v["slipway:database"].pool = { defaultPoolSize: 30 }), "slipway:database.pool.defaultPoolSize"],
     ])("%s", async (_case, edit, key) => {
         const observed = await observeRun("doks", stackConfig("doks", edit));
         expect(String(observed.error)).toContain(`${key}:`);
@@ -194,6 +198,10 @@ describe("refused before any resource", () => {
     test("every region offered is in the SDK's Region enum", () => {
         const { Region } = require("@pulumi/digitalocean/types/enums") as { Region: Record<string, string> };
         for (const region of DOKS_REGIONS) expect(Object.values(Region)).toContain(region);
+    });
+
+    test("DO's connection limit: 22 on 1 GB, 97 on 4 GB (the API's own examples)", () => {
+        expect([doConnectionLimit(1), doConnectionLimit(4)]).toEqual([22, 97]);
     });
 
     test("a standby needs a 2 GB plan; memory picks the smallest plan that holds it", () => {

@@ -65,7 +65,9 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
         const doProvider = new DoProvider(`${name}-do`, { token: new pulumi.Config("digitalocean").getSecret("token") }, { parent: this });
         const o = { parent: this, provider: doProvider };
 
-        const vpc = new Vpc(`${name}-vpc`, { name: `${args.name}-vpc`, region, ipRange: args.doks.vpcCidr, description: `Slipway cluster ${args.name}` }, o);
+        // DO refuses to delete a VPC while the deleted cluster's Droplets still sit in it (409 "Can not delete
+        // VPC with members", terraform-provider-digitalocean#1368): give the cluster's teardown time.
+        const vpc = new Vpc(`${name}-vpc`, { name: `${args.name}-vpc`, region, ipRange: args.doks.vpcCidr, description: `Slipway cluster ${args.name}` }, { ...o, customTimeouts: { delete: "30m" } });
         // The newest patch of the configured minor, never a fixed slug (a retired one fails creation, pulumi-digitalocean#437).
         const version = getKubernetesVersionsOutput({ versionPrefix: `${args.kubernetesVersion}.` }, o).latestVersion;
         const cluster = new KubernetesCluster(
@@ -78,7 +80,8 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
                 // Both set and not DO's overlay defaults: the cluster is VPC-native (doctl's help).
                 clusterSubnet: args.doks.podCidr,
                 serviceSubnet: args.doks.serviceCidr,
-                ha: args.doks.highAvailability,
+                // Only ever turned on: DOKS cannot turn HA off, and may turn it on itself from 1.36, so `false` is left unsaid.
+                ha: args.doks.highAvailability ? true : undefined,
                 autoUpgrade: true,
                 surgeUpgrade: true,
                 maintenancePolicy: { day: args.doks.maintenance.day, startTime: args.doks.maintenance.startTime },
@@ -113,8 +116,9 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
         const fresh = getKubernetesClusterOutput({ name: cluster.name, kubeconfigExpireSeconds: PROVIDER_TOKEN_SECONDS }, { ...o, dependsOn: [cluster] });
         ({ provider: this.provider, retainedProvider: this.retainedProvider } = kubernetesProviders(
             `${name}-k8s`,
-            // The identifier, not the token, says which cluster: a new token each run replaces nothing.
-            { kubeconfig: pulumi.secret(fresh.kubeConfigs.apply((c) => c[0]?.rawConfig ?? "")), clusterIdentifier: `doks-${region}-${args.name}` },
+            // The cluster's ID, not the token, says which cluster: a new token each run replaces nothing,
+            // and a replaced cluster (new ranges, region) gets every object created again.
+            { kubeconfig: pulumi.secret(fresh.kubeConfigs.apply((c) => c[0]?.rawConfig ?? "")), clusterIdentifier: pulumi.interpolate`doks-${cluster.id}` },
             { parent: this, dependsOn: [workers] },
         ));
         this.ready = [retainedStorageClass(name, this.provider, this)];

@@ -30,8 +30,25 @@ export function doPostgresProblems(db: DatabaseConfig): string[] {
     if (db.highAvailability && plan.memoryGb < DO_STANDBY_MIN_MEMORY_GB) {
         problems.push(`slipway:database.size: got "${db.size}" (${plan.slug}) with highAvailability; DO gives a standby only to plans of ${DO_STANDBY_MIN_MEMORY_GB} GB or more, allowed: medium or large (or highAvailability: false)`);
     }
+    if (db.pooler) {
+        const limit = doConnectionLimit(plan.memoryGb);
+        const pooled = db.pool.defaultPoolSize * db.databases.length * db.pool.replicas;
+        if (pooled + DIRECT_HEADROOM > limit) {
+            problems.push(
+                `slipway:database.pool.defaultPoolSize: got ${db.pool.defaultPoolSize}; PgBouncer may open ${db.pool.defaultPoolSize} x ${db.databases.length} databases x ${db.pool.replicas} replicas = ${pooled} server connections, and ${plan.slug} takes ${limit} (${DIRECT_HEADROOM} kept for migrations, the bootstrap and backups); allowed: at most ${Math.max(0, Math.floor((limit - DIRECT_HEADROOM) / (db.databases.length * db.pool.replicas)))}, or a larger database.size`,
+            );
+        }
+    }
     return problems;
 }
+
+/** Connections DO allows: "25 backend server connections for every 1 GB of RAM. Three are reserved" (openapi connection_pool.yml). */
+export function doConnectionLimit(memoryGb: number): number {
+    return 25 * memoryGb - 3;
+}
+
+/** Server connections kept free of PgBouncer's pools: migrate Jobs, the bootstrap, migrate-data. */
+const DIRECT_HEADROOM = 5;
 
 /** A weekly maintenance hour two hours after the daily backup starts, so the two never meet. */
 export function doMaintenanceHour(backupHour: number): string {
