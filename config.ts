@@ -74,6 +74,7 @@ export type ExistingConfig = z.infer<typeof existingSchema>;
 export type GkeConfig = z.infer<typeof gkeSchema>;
 export type EksConfig = z.infer<typeof eksSchema>;
 export type DoksConfig = z.infer<typeof doksSchema>;
+export type HetznerConfig = z.infer<typeof hetznerSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
 /** The validated stack config, with every default applied. */
@@ -119,8 +120,14 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): S
     return withDefaults(result.data, ctx);
 }
 
+/** The secret config keys the offsite backup copy names (`slipway:database.backup.offsite`). */
+function offsiteKeys(raw: Record<string, unknown>): string[] {
+    const offsite = (raw.database as any)?.backup?.offsite;
+    return [offsite?.accessKeyConfig, offsite?.secretKeyConfig].filter((k): k is string => typeof k === "string");
+}
+
 function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
-    const keys = new Set<string>();
+    const keys = new Set<string>(offsiteKeys(raw));
     const apps = Array.isArray(raw.apps) ? raw.apps : [];
     for (const app of apps) {
         const secretEnv = (app as any)?.secretEnv;
@@ -143,7 +150,7 @@ const INJECTED_ENV = ["DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER"
 function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: ConfigContext): string[] {
     const problems: string[] = [];
     const targetSection = c.target === "existing" ? c.existing : (c as any)[c.target];
-    if (targetSection === undefined && c.target !== "k3d" && c.target !== "hetzner") {
+    if (targetSection === undefined && c.target !== "k3d") {
         problems.push(`${keyPath([c.target])}: required when slipway:target is "${c.target}" (got nothing)`);
     }
     for (const t of TARGETS) {
@@ -179,6 +186,15 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
     duplicates(users).forEach((u) =>
         problems.push(`slipway:database.databases: user "${u}" owns more than one database; each service gets its own user`),
     );
+    if (c.database?.backup.offsite) {
+        const managed = c.database.mode === "managed" || (c.database.mode === undefined && !IN_CLUSTER_ONLY_TARGETS.includes(c.target));
+        if (managed) problems.push(`slipway:database.backup.offsite: the managed service keeps its own backups; offsite copies are for in-cluster Postgres, remove it`);
+        for (const field of ["accessKeyConfig", "secretKeyConfig"] as const) {
+            const key = c.database.backup.offsite[field];
+            if (!(key in raw)) problems.push(`slipway:database.backup.offsite.${field}: config key slipway:${key} is not set; run \`pulumi config set --secret ${key} <value>\``);
+            else if (!ctx.secretKeys.has(key)) problems.push(`slipway:database.backup.offsite.${field}: slipway:${key} is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``);
+        }
+    }
     const appNames = c.apps.map((a) => a.name);
     duplicates(appNames).forEach((name) => problems.push(`slipway:apps: app name "${name}" is used more than once`));
     const hosts = c.apps.flatMap((a) => (a.ingress ? [`${a.ingress.host}${a.ingress.path}`] : []));

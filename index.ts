@@ -29,6 +29,11 @@ const platform = new Platform(cfg.cluster.name, {
     dependsOn: cluster.ready,
 });
 
+/** The off-site copy of the backups, its key pair read from the secret config keys it names. */
+function offsiteBackup(o: NonNullable<NonNullable<typeof cfg.database>["backup"]["offsite"]> | undefined) {
+    return o && { endpoint: o.endpoint, bucket: o.bucket, region: o.region, accessKey: slipwayConfig.requireSecret(o.accessKeyConfig), secretKey: slipwayConfig.requireSecret(o.secretKeyConfig) };
+}
+
 // Data layer: decided from plain config, never from an Output, so previews show every resource.
 const database = cfg.database
     ? new Database(`${cfg.cluster.name}-db`, {
@@ -39,6 +44,7 @@ const database = cfg.database
           managed: cluster.managedDatabase,
           retainedProvider: cluster.retainedProvider,
           dependsOn: platform.ready,
+          offsite: offsiteBackup(cfg.database.backup.offsite),
       })
     : undefined;
 const cache = cfg.cache

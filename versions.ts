@@ -38,6 +38,26 @@ export const K3S_IMAGES: Record<KubernetesMinor, string> = {
     "1.37": "rancher/k3s:v1.37.2-k3s1",
 };
 
+/** The k3s release of a minor as its installer takes it (`INSTALL_K3S_VERSION=v1.35.8+k3s1`): the same pin as the image. */
+export function k3sRelease(minor: KubernetesMinor): string {
+    return K3S_IMAGES[minor].split(":")[1].replace(/-k3s(\d+)$/, "+k3s$1");
+}
+
+/**
+ * Hetzner's cloud controller manager and CSI driver charts (repo charts.hetzner.cloud; Chart.yaml
+ * of hetznercloud/hcloud-cloud-controller-manager v1.35.0, 2026-08-11, and hetznercloud/csi-driver
+ * v2.22.1, 2026-07-30). Both version policies list Kubernetes 1.33-1.36.
+ */
+export const HCLOUD_CCM_CHART = { chart: "hcloud-cloud-controller-manager", version: "1.35.0", repo: "https://charts.hetzner.cloud" } as const;
+export const HCLOUD_CSI_CHART = { chart: "hcloud-csi", version: "2.22.1", repo: "https://charts.hetzner.cloud" } as const;
+
+/**
+ * rclone, which copies the backup dumps to S3-compatible storage (`database.backup.offsite`):
+ * Docker Hub `rclone/rclone`, 1.75.1 (the newest tag seen in public manifests of 2026; rclone.org
+ * changelog). Multi-arch, so arm64 (Hetzner CAX) nodes run it too.
+ */
+export const RCLONE_IMAGE = "rclone/rclone:1.75.1";
+
 /**
  * PostgreSQL majors in community support (postgresql.org/support/versioning: 14 ended
  * 2026-11-12). 15+ also matter to us because their psql has `\getenv`, which the server's

@@ -12,6 +12,7 @@ const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
     gke: () => require("./gke"),
     eks: () => require("./eks"),
     doks: () => require("./doks"),
+    hetzner: () => require("./hetzner"),
 };
 
 /** Targets whose provider module exists. */

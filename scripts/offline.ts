@@ -106,6 +106,17 @@ function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
 
 const OFFLINE_KUBECONFIG = "apiVersion: v1\nkind: Config\n# offline placeholder\n";
 
+/**
+ * The ID a created resource gets: `<name>-id`, except where the provider's IDs are numbers that the
+ * program passes on as numbers (Hetzner): a stable number derived from the name.
+ */
+export function offlineId(type: string, name: string): string {
+    if (!type.startsWith("hcloud:")) return `${name}-id`;
+    let n = 7;
+    for (const c of name) n = (n * 31 + c.charCodeAt(0)) % 1_000_000_007;
+    return String(n);
+}
+
 /** The password a DO database cluster named `name` generates offline (its `password` output). */
 export function offlineGeneratedPassword(name: string, generation = ""): string {
     return `offline-${generation}${name}-password`;
@@ -172,13 +183,34 @@ function mockState(type: string, name: string, inputs: Record<string, any>, gene
                 password: offlineGeneratedPassword(name, generation),
             };
         case "tls:index/privateKey:PrivateKey":
-            return { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----\noffline\n-----END PRIVATE KEY-----\n" };
+            return {
+                ...inputs,
+                privateKeyPem: `-----BEGIN PRIVATE KEY-----\noffline ${name}\n-----END PRIVATE KEY-----\n`,
+                privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\noffline ${name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+                publicKeyOpenssh: `ssh-ed25519 AAAAoffline ${name}\n`,
+            };
         case "tls:index/selfSignedCert:SelfSignedCert":
-            return { ...inputs, certPem: "-----BEGIN CERTIFICATE-----\noffline\n-----END CERTIFICATE-----\n" };
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\noffline ${name}\n-----END CERTIFICATE-----\n` };
+        case "tls:index/certRequest:CertRequest":
+            return { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\noffline ${name}\n-----END CERTIFICATE REQUEST-----\n` };
+        case "hcloud:index/server:Server":
+            // A documentation address (RFC 5737), one per server.
+            return { ...inputs, ipv4Address: `203.0.113.${10 + (Number(offlineId(type, name)) % 200)}` };
         default:
             // Every AWS resource has an ARN the program passes on (roles to add-ons, the KMS key to the cluster).
             return type.startsWith("aws:") ? { arn: `arn:aws:offline:::${type.split(":")[1]}/${name}`, ...inputs } : { ...inputs };
     }
+}
+
+/**
+ * Provider credentials the program itself reads from config (the Hetzner token goes into the
+ * cluster's `hcloud` Secret): offline, a placeholder stands in, secret, as `pulumi config set
+ * --secret hcloud:token` would hold it. A stack's own value wins.
+ */
+const OFFLINE_CREDENTIALS = ["hcloud:token"];
+function offlineCredentials(): Record<string, string> {
+    return Object.fromEntries(OFFLINE_CREDENTIALS.map((k) => [k, `offline-placeholder-for-${k}`]));
 }
 
 /**
@@ -212,7 +244,7 @@ export async function runProgram(
             newResource: (args) =>
                 args.id !== undefined && args.id !== ""
                     ? { id: args.id, state: readState(args.type, args.id) }
-                    : { id: args.custom ? `${args.name}-id` : undefined, state: mockState(args.type, args.name, args.inputs, options.generation ?? "") },
+                    : { id: args.custom ? offlineId(args.type, args.name) : undefined, state: mockState(args.type, args.name, args.inputs, options.generation ?? "") },
             call: (args) => offlineInvoke(args.token, args.inputs),
         },
         PROJECT,
@@ -244,7 +276,7 @@ export async function runProgram(
         });
         return original.call(monitor, req, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
     };
-    pulumi.runtime.setAllConfig(loaded.config, loaded.secretKeys);
+    pulumi.runtime.setAllConfig({ ...offlineCredentials(), ...loaded.config }, [...loaded.secretKeys, ...OFFLINE_CREDENTIALS]);
 
     const exports = (options.load ?? defaultLoad)();
     await withTimeout(settings.waitForRPCs(), stack);

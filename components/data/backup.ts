@@ -7,6 +7,7 @@ import { assertIdentifier } from "./postgres-sql";
 import { POSTGRES_PORT, POSTGRES_UID } from "./postgres-common";
 import { commonLabels, NamespacedArgs, resourcesFor, restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "../../lib/workload";
 import { POSTGRES_CLIENT_LABEL } from "../../lib/labels";
+import { RCLONE_IMAGE } from "../../versions";
 
 /**
  * The backup Job's shell script. Each dump is written to a temporary name and renamed only when
@@ -30,6 +31,41 @@ export function backupScript(databases: readonly string[], keep: number, dir = "
     return lines.join("\n");
 }
 
+/** Where the dumps are copied after each run, and the key pair (secrets) that may write there. */
+export interface OffsiteBackup {
+    readonly endpoint: string;
+    readonly bucket: string;
+    readonly region: string;
+    readonly accessKey: pulumi.Output<string>;
+    readonly secretKey: pulumi.Output<string>;
+}
+
+/**
+ * The rclone remote `offsite`, defined by environment (rclone docs "Config file": RCLONE_CONFIG_<REMOTE>_<OPTION>),
+ * so no config file holds the keys. Path-style addressing, which every S3-compatible store takes.
+ */
+export function offsiteRemoteEnv(o: { endpoint: string; region: string }): Record<string, string> {
+    return {
+        RCLONE_CONFIG_OFFSITE_TYPE: "s3",
+        RCLONE_CONFIG_OFFSITE_PROVIDER: "Other",
+        RCLONE_CONFIG_OFFSITE_ENDPOINT: o.endpoint,
+        RCLONE_CONFIG_OFFSITE_REGION: o.region,
+        RCLONE_CONFIG_OFFSITE_FORCE_PATH_STYLE: "true",
+        // No config file to read or write; a writable cache under /tmp.
+        RCLONE_CONFIG: "/tmp/rclone.conf",
+        XDG_CACHE_HOME: "/tmp",
+    };
+}
+
+/**
+ * Copies every dump to `<bucket>/<namespace>/postgres/`. `copy`, never `sync`: a dump pruned here
+ * (keep) stays in the bucket until its lifecycle rules say otherwise, so the cluster can never
+ * delete the off-site history. The bucket must exist (no bucket creation with a write-only key).
+ */
+export function offsiteCopyArgs(bucket: string, namespace: string): string[] {
+    return ["copy", "/backups", `offsite:${bucket}/${namespace}/postgres`, "--s3-no-check-bucket", "--include", "*.dump", "--verbose"];
+}
+
 export interface PostgresBackupArgs extends NamespacedArgs {
     readonly image: string;
     readonly host: pulumi.Input<string>;
@@ -40,6 +76,7 @@ export interface PostgresBackupArgs extends NamespacedArgs {
     readonly storageGb: number;
     /** Provider for objects kept through destroy (the dumps' claim); see providers/kubernetes.ts. */
     readonly retainedProvider: k8s.Provider;
+    readonly offsite?: OffsiteBackup;
 }
 
 export class PostgresBackup extends pulumi.ComponentResource {
@@ -67,6 +104,21 @@ export class PostgresBackup extends pulumi.ComponentResource {
             // server refuses to shrink any (README: growing a volume).
             { parent: this, ...retainedObjectOptions(args.retainedProvider), ignoreChanges: ["spec.resources"] },
         );
+        const dump = {
+            name: "pg-dump",
+            image: args.image,
+            command: ["sh", "-c", backupScript(args.databases, args.keep)],
+            env: [
+                { name: "PGHOST", value: args.host },
+                { name: "PGPORT", value: String(POSTGRES_PORT) },
+                { name: "PGUSER", value: "postgres" },
+                { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: args.superuserSecretName, key: "POSTGRES_PASSWORD" } } },
+            ],
+            resources: resourcesFor("small"),
+            securityContext: restrictedContainerSecurity(true),
+            volumeMounts: [TMP_MOUNT, { name: "backups", mountPath: "/backups" }],
+        };
+        const offsite = args.offsite && this.offsiteContainer(name, args, args.offsite);
         new k8s.batch.v1.CronJob(
             `${name}-cronjob`,
             {
@@ -87,22 +139,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
                                     restartPolicy: "Never",
                                     securityContext: restrictedPodSecurity(POSTGRES_UID),
                                     automountServiceAccountToken: false,
-                                    containers: [
-                                        {
-                                            name: "pg-dump",
-                                            image: args.image,
-                                            command: ["sh", "-c", backupScript(args.databases, args.keep)],
-                                            env: [
-                                                { name: "PGHOST", value: args.host },
-                                                { name: "PGPORT", value: String(POSTGRES_PORT) },
-                                                { name: "PGUSER", value: "postgres" },
-                                                { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: args.superuserSecretName, key: "POSTGRES_PASSWORD" } } },
-                                            ],
-                                            resources: resourcesFor("small"),
-                                            securityContext: restrictedContainerSecurity(true),
-                                            volumeMounts: [TMP_MOUNT, { name: "backups", mountPath: "/backups" }],
-                                        },
-                                    ],
+                                    // With an off-site copy the dump runs first (an init container) and the copy only after it succeeds.
+                                    ...(offsite ? { initContainers: [dump], containers: [offsite] } : { containers: [dump] }),
                                     volumes: [TMP_VOLUME, { name: "backups", persistentVolumeClaim: { claimName: claim.metadata.name } }],
                                 },
                             },
@@ -113,5 +151,27 @@ export class PostgresBackup extends pulumi.ComponentResource {
             childOpts,
         );
         this.registerOutputs({});
+    }
+
+    private offsiteContainer(name: string, args: PostgresBackupArgs, o: OffsiteBackup) {
+        const keys = new k8s.core.v1.Secret(
+            `${name}-offsite-keys`,
+            {
+                metadata: { name: "postgres-backup-offsite", namespace: args.namespace, labels: commonLabels("postgres-backup", "backup") },
+                type: "Opaque",
+                stringData: pulumi.secret({ RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID: o.accessKey, RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY: o.secretKey }),
+            },
+            { parent: this, provider: args.provider },
+        );
+        return {
+            name: "offsite-copy",
+            image: RCLONE_IMAGE,
+            command: pulumi.output(args.namespace).apply((ns) => ["rclone", ...offsiteCopyArgs(o.bucket, ns)]),
+            env: Object.entries(offsiteRemoteEnv(o)).map(([k, v]) => ({ name: k, value: v })),
+            envFrom: [{ secretRef: { name: keys.metadata.name } }],
+            resources: resourcesFor("small"),
+            securityContext: restrictedContainerSecurity(true),
+            volumeMounts: [TMP_MOUNT, { name: "backups", mountPath: "/backups", readOnly: true }],
+        };
     }
 }

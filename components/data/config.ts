@@ -18,6 +18,19 @@ const databaseEntry = z
     })
     .strict();
 
+/** Copies of the dumps off the cluster, to S3-compatible storage (Hetzner Object Storage, R2, S3...). */
+const offsiteSchema = z
+    .object({
+        /** e.g. https://fsn1.your-objectstorage.com (Hetzner: `https://<location>.your-objectstorage.com`). */
+        endpoint: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "must be an https:// endpoint such as https://fsn1.your-objectstorage.com"),
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')"),
+        region: z.string().min(1).default("us-east-1"),
+        /** Names of secret config keys (`pulumi config set --secret <key> ...`) holding the key pair. */
+        accessKeyConfig: z.string().min(1),
+        secretKeyConfig: z.string().min(1),
+    })
+    .strict();
+
 const backupSchema = z
     .object({
         enabled: z.boolean().default(true),
@@ -28,6 +41,8 @@ const backupSchema = z
         /** How many dumps to keep. */
         keep: z.number().int().min(1).max(365).default(7),
         storageGb: z.number().int().min(1).max(16384).default(10),
+        /** After each run, the dumps are copied to a bucket (kept there until its lifecycle rules remove them). */
+        offsite: offsiteSchema.optional(),
     })
     .strict();
 

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../../config";
-import { PostgresBackup } from "./backup";
+import { type OffsiteBackup, PostgresBackup } from "./backup";
 import { databaseUrl } from "./connection";
 import type { DatabaseEndpoint, ManagedDatabaseFactory, ServiceDatabase } from "../../lib/database-types";
 import type { ManagedAccess } from "./managed-egress";
@@ -21,6 +21,8 @@ export interface DatabaseArgs extends NamespacedArgs {
     readonly managed?: ManagedDatabaseFactory;
     /** Provider for objects kept through destroy (the backups' claim). */
     readonly retainedProvider: k8s.Provider;
+    /** Where backups are copied off the cluster, with the key pair resolved from secret config. */
+    readonly offsite?: OffsiteBackup;
 }
 
 /** Name of the Secret holding one service's connection (DATABASE_URL, PGHOST...). */
@@ -86,6 +88,7 @@ export class Database extends pulumi.ComponentResource {
                         keep: config.backup.keep,
                         storageGb: config.backup.storageGb,
                         retainedProvider: args.retainedProvider,
+                        offsite: args.offsite,
                     },
                     { parent: this },
                 );
