@@ -5,12 +5,13 @@ import type { CostLine, PriceTable } from "../lib/cost-types";
 import { doPrices } from "../providers/doks/prices";
 import { eksPrices } from "../providers/eks/prices";
 import { gkePrices } from "../providers/gke/prices";
+import { hetznerPrices } from "../providers/hetzner/prices";
 import type { RecordedResource } from "./offline";
 
 export type { CostLine };
 
 /** Every target's price table (pure data and arithmetic: no cloud SDK is loaded). */
-const PRICE_TABLES: readonly PriceTable[] = [gkePrices, eksPrices, doPrices];
+const PRICE_TABLES: readonly PriceTable[] = [gkePrices, eksPrices, doPrices, hetznerPrices];
 
 /** Every costed resource, the total, and the dates of the price tables that priced something. */
 export function estimateMonthlyCost(resources: readonly RecordedResource[]): { lines: CostLine[]; totalUsd: number; dates: string[] } {
