@@ -164,22 +164,25 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
 });
 
 /**
- * The managed targets besides GKE: what their stack files may change, the app-layer paths that
- * differ from dev, objects only they have, and where their Postgres and retained volumes are.
+ * The targets besides GKE: what their stack files may change, the app-layer paths that differ
+ * from dev, objects only they have, and where their Postgres (managed: over verified TLS) and
+ * retained volumes are.
  */
-const MANAGED_TARGETS = [
+const OTHER_TARGETS = [
     { stack: "eks", section: "eks", specific: EKS_SPECIFIC, onlyHere: [], notHere: [], pgHost: /\.rds\.amazonaws\.com$/, retainedClass: "gp3-retain" },
     { stack: "doks", section: "doks", specific: DOKS_SPECIFIC, onlyHere: ["CiliumNetworkPolicy/shop/web-gateway"],
         // Cilium's gateway is admitted by the CiliumNetworkPolicy; web has no other caller to name.
         notHere: ["NetworkPolicy/shop/web-ingress"],
         pgHost: /^private-.*\.db\.ondigitalocean\.com$/, retainedClass: "slipway-block-storage-retain" },
+    // In-cluster data as on dev: only the class of the retained volumes differs in the app layer.
+    { stack: "hetzner", section: "hetzner", specific: ["StatefulSet/shop/kv spec.volumeClaimTemplates[0].spec.storageClassName"], onlyHere: [], notHere: [], pgHost: undefined, retainedClass: "hcloud-volumes-retain" },
 ];
 
-describe.each(MANAGED_TARGETS)("$stack vs dev: the same apps on its managed services", ({ stack, section, specific, onlyHere, notHere, pgHost, retainedClass }) => {
+describe.each(OTHER_TARGETS)("$stack vs dev: the same apps", ({ stack, section, specific, onlyHere, notHere, pgHost, retainedClass }) => {
     test("the stack files differ only in the target, its section, the data modes and sizes", () => {
         expect(stackConfig(stack).config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
         const differing = diffPaths(stackValues("dev"), stackValues(stack));
-        const allowed = [/^slipway:target$/, new RegExp(`^slipway:(k3d|${section})$`), /^slipway:cluster\.nodes$/, /^slipway:database\.(mode|size|storageGb|highAvailability)$/, /^slipway:cache\.(mode|memoryMb|storageGb)$/];
+        const allowed = [/^slipway:target$/, new RegExp(`^slipway:(k3d|${section})$`), /^slipway:cluster\.nodes$/, /^slipway:database\.(mode|size|storageGb|highAvailability|backup\.storageGb)$/, /^slipway:cache\.(mode|memoryMb|storageGb)$/];
         expect(differing.filter((p) => !allowed.some((re) => re.test(p)))).toEqual([]);
     });
 
@@ -191,8 +194,10 @@ describe.each(MANAGED_TARGETS)("$stack vs dev: the same apps on its managed serv
         expect([...paths].sort()).toEqual([...specific].sort());
         const objects = kubernetesObjects(run) as any[];
         const direct = objects.find((o) => o.kind === "Secret" && o.metadata.name === "db-shop-direct").stringData;
-        expect(direct.PGHOST).toMatch(pgHost);
-        expect(direct.PGSSLMODE).toBe("verify-ca");
+        if (pgHost) {
+            expect(direct.PGHOST).toMatch(pgHost);
+            expect(direct.PGSSLMODE).toBe("verify-ca");
+        }
         expect(objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "kv").spec.volumeClaimTemplates[0].spec.storageClassName).toBe(retainedClass);
     });
 });

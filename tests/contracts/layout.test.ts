@@ -87,10 +87,13 @@ function pulumiPackagesLoaded(stack: string): string[] {
     return JSON.parse(out.trim().split("\n").pop()!);
 }
 
-test("a k3d stack never loads a cloud SDK; a GKE stack loads GCP's; a DOKS stack only DigitalOcean's", () => {
+test("a k3d stack never loads a cloud SDK; a GKE stack loads GCP's; DOKS and Hetzner stacks only their own", () => {
     expect(pulumiPackagesLoaded("dev")).not.toContain("gcp");
     expect(pulumiPackagesLoaded("prod")).toContain("gcp");
     const doks = pulumiPackagesLoaded("doks");
     expect(doks).toContain("digitalocean");
     expect(doks.filter((p) => ["gcp", "aws"].includes(p))).toEqual([]);
-}, 180000);
+    const hetzner = pulumiPackagesLoaded("hetzner");
+    expect(hetzner).toContain("hcloud");
+    expect(hetzner.filter((p) => ["gcp", "aws", "digitalocean"].includes(p))).toEqual([]);
+}, 240000);
