@@ -27,6 +27,7 @@ const platform = new Platform(cfg.cluster.name, {
     // One certificate per host, however many apps route paths of it.
     tlsHosts: [...new Set(cfg.apps.flatMap((a) => (a.ingress?.tls ? [a.ingress.host] : [])))],
     dependsOn: cluster.ready,
+    blockedEgress: cluster.blockedEgress,
 });
 
 /** The off-site copy of the backups, its key pair read from the secret config keys it names. */

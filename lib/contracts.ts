@@ -78,6 +78,11 @@ export interface Cluster extends KubernetesProviders {
     readonly managedCache?: ManagedCacheFactory;
     /** Resources the workloads must wait for (e.g. the retained StorageClass). */
     readonly ready: pulumi.Resource[];
+    /**
+     * Addresses the apps' namespace must never reach (CIDRs): e.g. a metadata service that hands out
+     * the node's credentials. Platform denies them by an egress NetworkPolicy.
+     */
+    readonly blockedEgress?: readonly string[];
     /** Host ports the gateway is published on when not 80/443 (k3d's load balancer on a laptop). */
     readonly publicPorts?: { readonly http: number; readonly https: number };
 }

@@ -7,7 +7,8 @@ import { hetznerProblems } from "../providers/hetzner/index";
 import { K3S_CA_FILES } from "../providers/hetzner/pki";
 import { privateAddresses } from "../providers/hetzner/network";
 import { offlineId, type ProgramRun, type RecordedResource } from "../scripts/offline";
-import { find, findAll, kubernetesProviderOf, observeRun, podSpec, runStack, stackConfig, stackValues } from "./helpers";
+import { find, findAll, kubernetesProviderOf, observeRun, runStack, stackConfig, stackValues } from "./helpers";
+import { execFileSync } from "child_process";
 
 let run: ProgramRun;
 let file: Record<string, any>;
@@ -33,8 +34,12 @@ describe("servers and cloud-init", () => {
     test("an odd number of control planes, exactly one of which initialises etcd; the others join its fixed private IP one at a time", () => {
         const cps = byName(run, "control-plane");
         expect(cps).toHaveLength(file["slipway:hetzner"].controlPlanes);
-        const inits = cps.filter((s) => userData(s).config["cluster-init"] === true);
+        const inits = cps.filter((s) => userData(s).script.includes("--cluster-init"));
         expect(inits.map((s) => s.name)).toEqual(["shop-control-plane-1"]);
+        // ...unless the cluster already answers behind the API load balancer: a re-created first server joins it.
+        const lb = privateAddresses("10.0.0.0/16", 3, 2).apiLoadBalancer;
+        expect(userData(inits[0]).script).toContain(`if curl -ksf --max-time 5 https://${lb}:6443/cacerts >/dev/null; then FLAGS="$FLAGS --server=https://${lb}:6443"; else FLAGS="$FLAGS --cluster-init"; fi`);
+        expect(userData(inits[0]).config.server).toBeUndefined();
         const firstIp = inits[0].inputs.networks[0].ip;
         const joiners = cps.filter((s) => s !== inits[0]).map(userData);
         for (const j of joiners) {
@@ -55,12 +60,29 @@ describe("servers and cloud-init", () => {
             expect(config["node-ip"]).toBe(s.inputs.networks[0].ip);
             expect(script).toContain(`PRIVATE_IP=${s.inputs.networks[0].ip}`);
             expect(script).toContain("--flannel-iface=$IFACE");
-            // The same token everywhere: the one generated for the cluster.
             expect(config.token).toMatch(/^offline-/);
-            expect(config.token).toBe(userData(servers()[0]).config.token);
             expect(token.inputs.special).toBe(false);
             expect(s.secretPaths).toContain("userData");
             expect(s.inputs.userData.length).toBeLessThan(USER_DATA_LIMIT);
+        }
+    });
+
+    test("servers share the server token; workers hold only the agent token every server accepts", () => {
+        const serverToken = userData(byName(run, "control-plane")[0]).config.token;
+        const agentToken = userData(byName(run, "worker")[0]).config.token;
+        expect(agentToken).not.toBe(serverToken);
+        for (const s of byName(run, "control-plane")) expect(userData(s).config).toMatchObject({ token: serverToken, "agent-token": agentToken });
+        for (const s of byName(run, "worker")) {
+            expect(userData(s).config.token).toBe(agentToken);
+            expect(s.inputs.userData).not.toContain(serverToken);
+        }
+    });
+
+    test("every boot script is valid shell, and falls back to DHCP on the NIC the metadata names", () => {
+        for (const s of servers()) {
+            const { script } = userData(s);
+            execFileSync("sh", ["-n"], { input: script });
+            expect(script).toContain("hetzner/v1/metadata/private-networks");
         }
     });
 
@@ -106,7 +128,11 @@ describe("servers and cloud-init", () => {
         expect(byName(run, "control-plane").map((s) => s.inputs.location)).toEqual(file["slipway:hetzner"].locations);
         const groups = findAll(run, "hcloud:index/placementGroup:PlacementGroup");
         expect(groups.every((g) => g.inputs.type === "spread")).toBe(true);
-        expect(new Set(byName(run, "control-plane").map((s) => s.inputs.placementGroupId)).size).toBe(1);
+        // One group per role and location: a group never spans locations.
+        const groupOf = new Map(groups.map((g) => [Number(offlineId(g.type, g.name)), g.inputs.name]));
+        for (const s of servers()) expect(groupOf.get(s.inputs.placementGroupId)).toContain(s.inputs.location);
+        // A replaced server (new location, image) frees its name and private IP first.
+        expect(servers().every((s) => s.deleteBeforeReplace)).toBe(true);
     });
 
     test("Kubernetes objects wait for the API to answer after every server exists", () => {
@@ -160,6 +186,15 @@ describe("in the cluster", () => {
     });
 });
 
+test("the apps' namespace cannot reach Hetzner's metadata service (it serves the nodes' tokens)", () => {
+    const policy = find(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-blocked-egress");
+    expect(policy.inputs.spec.podSelector).toEqual({});
+    expect(policy.inputs.spec.policyTypes).toEqual(["Egress"]);
+    const peers = policy.inputs.spec.egress.flatMap((r: any) => r.to);
+    expect(peers.find((p: any) => p.ipBlock).ipBlock).toEqual({ cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] });
+    expect(policy.inputs.metadata.namespace).toBe("shop");
+});
+
 describe("offsite backups", () => {
     const withOffsite = () =>
         stackConfig("hetzner", (v) => {
@@ -202,6 +237,7 @@ describe("refused before any resource", () => {
         ["a minor the cloud controller does not support", (v: any) => (v["slipway:cluster"].kubernetesVersion = "1.37"), "slipway:cluster.kubernetesVersion"],
         ["a managed database", (v: any) => (v["slipway:database"].mode = "managed"), "slipway:database.mode"],
         ["no hetzner section", (v: any) => delete v["slipway:hetzner"], "slipway:hetzner"],
+        ["a network overlapping k3s's pod range", (v: any) => (v["slipway:hetzner"].networkCidr = "10.42.0.0/16"), "slipway:hetzner.networkCidr"],
     ])("%s", async (_case, edit, key) => {
         const observed = await observeRun("hetzner", stackConfig("hetzner", edit));
         expect(String(observed.error)).toContain(`${key}:`);
@@ -216,7 +252,7 @@ describe("refused before any resource", () => {
     test("user data stays within Hetzner's 32 KiB with the CAs in it", () => {
         const pem = "-----BEGIN CERTIFICATE-----\n" + "A".repeat(700) + "\n-----END CERTIFICATE-----\n";
         const caFiles = Object.fromEntries([...K3S_CA_FILES.flatMap((f) => [`${f}.crt`, `${f}.key`]), "service.key"].map((f) => [f, pem.repeat(2)]));
-        const text = cloudInit({ role: { kind: "init", caFiles }, k3sVersion: "v1.35.8+k3s1", token: "t".repeat(48), privateIp: "10.0.1.11", tlsSans: ["10.0.1.254"], labels: {} });
+        const text = cloudInit({ role: { kind: "init", caFiles, rejoin: "10.0.1.254" }, k3sVersion: "v1.35.8+k3s1", token: "t".repeat(48), agentToken: "a".repeat(48), privateIp: "10.0.1.11", tlsSans: ["10.0.1.254"], labels: {} });
         expect(text.length).toBeLessThan(USER_DATA_LIMIT);
     });
 });

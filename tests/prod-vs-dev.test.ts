@@ -168,7 +168,16 @@ describe("prod vs dev: the same apps, only target-specific fields differ", () =>
  * from dev, objects only they have, and where their Postgres (managed: over verified TLS) and
  * retained volumes are.
  */
-const OTHER_TARGETS = [
+interface OtherTarget {
+    stack: string;
+    section: string;
+    specific: string[];
+    onlyHere: string[];
+    notHere: string[];
+    pgHost?: RegExp;
+    retainedClass: string;
+}
+const OTHER_TARGETS: OtherTarget[] = [
     { stack: "eks", section: "eks", specific: EKS_SPECIFIC, onlyHere: [], notHere: [], pgHost: /\.rds\.amazonaws\.com$/, retainedClass: "gp3-retain" },
     { stack: "doks", section: "doks", specific: DOKS_SPECIFIC, onlyHere: ["CiliumNetworkPolicy/shop/web-gateway"],
         // Cilium's gateway is admitted by the CiliumNetworkPolicy; web has no other caller to name.

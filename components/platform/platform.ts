@@ -28,6 +28,21 @@ export interface PlatformArgs {
     readonly tlsHosts: readonly string[];
     /** Resources to wait for before anything is deployed (the cluster's StorageClass). */
     readonly dependsOn?: pulumi.Resource[];
+    /** CIDRs no pod of the namespace may reach (Cluster.blockedEgress). */
+    readonly blockedEgress?: readonly string[];
+}
+
+/**
+ * Egress to everything but `blocked`: in-cluster peers by namespace (ipBlock may not match pod IPs,
+ * Kubernetes NetworkPolicy docs), the rest by address. Policies only add permissions, so this is the
+ * namespace's whole egress allowance.
+ */
+export function blockedEgressPolicy(blocked: readonly string[]) {
+    return {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: "0.0.0.0/0", except: [...blocked] } }] }],
+    };
 }
 
 /** Labels enforcing Pod Security "restricted" on a namespace, pinned to the cluster's minor version. */
@@ -155,6 +170,10 @@ export class Platform extends pulumi.ComponentResource {
             { metadata: { name: "default-deny-ingress", namespace: this.namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
             childOpts,
         );
+
+        if (args.blockedEgress && args.blockedEgress.length > 0) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-blocked-egress`, { metadata: { name: "blocked-egress", namespace: this.namespace }, spec: blockedEgressPolicy(args.blockedEgress) }, childOpts);
+        }
 
         const attached = args.gateway.attachments(`${name}-gateway`, { hosts: args.tlsHosts, namespace: this.namespace, provider: args.provider }, { parent: this });
         const gateway = new k8s.apiextensions.CustomResource(

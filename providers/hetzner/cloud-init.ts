@@ -10,8 +10,12 @@ export const K3S_SERVICE_CIDR = "10.43.0.0/16";
 export const USER_DATA_LIMIT = 32 * 1024;
 
 export type NodeRole =
-    /** The first control plane: starts etcd (--cluster-init) with the pre-made CAs. */
-    | { kind: "init"; caFiles: Record<string, string> }
+    /**
+     * The first control plane: starts etcd (--cluster-init) with the pre-made CAs, unless the
+     * cluster already answers behind `rejoin` (the API load balancer): then this is a re-created
+     * first server, and it joins instead of starting a second, empty cluster.
+     */
+    | { kind: "init"; caFiles: Record<string, string>; rejoin: string }
     /** Another control plane: joins the first one's fixed private IP once it answers. */
     | { kind: "server"; join: string; index: number }
     /** A worker: joins through the API load balancer's private IP. */
@@ -21,7 +25,10 @@ export interface NodeInit {
     readonly role: NodeRole;
     /** `v1.35.8+k3s1`. */
     readonly k3sVersion: string;
+    /** The server token (full control: only servers get it). */
     readonly token: string;
+    /** The agent token (joins agents only, k3s --agent-token): what workers get. */
+    readonly agentToken: string;
     /** The address Pulumi gives the server in the private network. */
     readonly privateIp: string;
     /** Extra names of the API's certificate (the API load balancer's private IP). */
@@ -31,7 +38,7 @@ export interface NodeInit {
 
 function k3sConfig(n: NodeInit): Record<string, unknown> {
     const common = {
-        token: n.token,
+        token: n.role.kind === "agent" ? n.agentToken : n.token,
         "node-ip": n.privateIp,
         // Hetzner's CCM owns node addresses, routes and load balancers (--disable-cloud-controller
         // and the kubelet's external provider: CCM docs "deploy with networks").
@@ -41,7 +48,9 @@ function k3sConfig(n: NodeInit): Record<string, unknown> {
     if (n.role.kind === "agent") return { ...common, server: `https://${n.role.join}:6443` };
     return {
         ...common,
-        ...(n.role.kind === "init" ? { "cluster-init": true } : { server: `https://${n.role.join}:6443` }),
+        // The first server decides at boot between --cluster-init and joining (installScript).
+        ...(n.role.kind === "server" ? { server: `https://${n.role.join}:6443` } : {}),
+        "agent-token": n.agentToken,
         "advertise-address": n.privateIp,
         // Slipway installs Traefik, the CCM's load balancers and the CSI driver's volumes instead.
         disable: ["traefik", "servicelb", "local-storage"],
@@ -69,6 +78,16 @@ export function installScript(n: NodeInit): string {
         "for i in $(seq 1 120); do",
         `  IFACE=$(ip -o -4 addr show | awk -v ip="$PRIVATE_IP" '$4 ~ "^"ip"/" {print $2; exit}')`,
         '  [ -n "$IFACE" ] && break',
+        "  # The network is attached after the server starts, and cloud-init does not configure it",
+        "  # (canonical/cloud-init#4263): after a minute, DHCP on the NIC Hetzner's metadata names.",
+        '  if [ "$i" = 12 ]; then',
+        "    MAC=$(curl -sf http://169.254.169.254/hetzner/v1/metadata/private-networks | awk '/mac_address:/ {print $2; exit}')",
+        "    NIC=$(ip -o link | awk -v mac=\"$MAC\" 'index($0, mac) {sub(/:$/, \"\", $2); print $2; exit}')",
+        '    if [ -n "$NIC" ]; then',
+        "      printf 'network:\\n  version: 2\\n  ethernets:\\n    slipway-private:\\n      match: {macaddress: \"%s\"}\\n      dhcp4: true\\n' \"$MAC\" > /etc/netplan/60-slipway-private.yaml",
+        "      chmod 600 /etc/netplan/60-slipway-private.yaml && netplan apply",
+        "    fi",
+        "  fi",
         "  sleep 5",
         "done",
         '[ -n "$IFACE" ] || { echo "no interface holds $PRIVATE_IP" >&2; exit 1; }',
@@ -85,6 +104,13 @@ export function installScript(n: NodeInit): string {
         "# Flannel and the node's addresses on the private network; the public IP in the API certificate",
         "# (k3s refuses names not in --tls-san) and as the node's external address.",
         `FLAGS="--flannel-iface=$IFACE --node-external-ip=$PUBLIC_IP${kind === "server" ? ` --tls-san=$PUBLIC_IP${n.tlsSans.map((s) => ` --tls-san=${s}`).join("")}` : ""}"`,
+        ...(n.role.kind === "init"
+            ? [
+                  "# A cluster that already answers means this server was re-created: join it rather than",
+                  "# start a second etcd (delete the old node first: README, Hetzner runbook).",
+                  `if curl -ksf --max-time 5 https://${n.role.rejoin}:6443/cacerts >/dev/null; then FLAGS="$FLAGS --server=https://${n.role.rejoin}:6443"; else FLAGS="$FLAGS --cluster-init"; fi`,
+              ]
+            : []),
         `until curl -sfL https://get.k3s.io -o /tmp/k3s-install.sh; do sleep 10; done`,
         `INSTALL_K3S_VERSION='${n.k3sVersion}' INSTALL_K3S_EXEC="${kind} $FLAGS" sh /tmp/k3s-install.sh`,
         "",

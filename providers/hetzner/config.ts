@@ -1,6 +1,6 @@
 // `slipway:hetzner`: the Hetzner Cloud section of the stack config (composed into config.ts).
 import { z } from "zod";
-import { IPV4_CIDR } from "../../lib/schema";
+import { cidrsOverlap, IPV4_CIDR } from "../../lib/schema";
 
 /**
  * Locations by network zone: one private network subnet lives in one zone, so every server of a
@@ -57,6 +57,9 @@ export const hetznerSchema = z
             h.adminCidrs.forEach((c, i) => {
                 if (c.endsWith("/0")) ctx.addIssue({ code: "custom", path: ["adminCidrs", i], message: "0.0.0.0/0 opens SSH and the API to the internet; set allowAdminFromAnywhere: true to mean it" });
             });
+        }
+        for (const [what, range] of [["pods", "10.42.0.0/16"], ["Services", "10.43.0.0/16"]]) {
+            if (cidrsOverlap(h.networkCidr, range)) ctx.addIssue({ code: "custom", path: ["networkCidr"], message: `${h.networkCidr} overlaps the range k3s gives ${what} (${range}); choose another 10.x.0.0/16` });
         }
         const zones = new Set(h.locations.map((l) => Object.entries(HETZNER_ZONES).find(([, ls]) => ls.includes(l))![0]));
         if (zones.size > 1) ctx.addIssue({ code: "custom", path: ["locations"], message: `spans network zones ${[...zones].join(", ")}; one private network covers one zone: ${Object.entries(HETZNER_ZONES).map(([z, ls]) => `${z} (${ls.join(", ")})`).join("; ")}` });

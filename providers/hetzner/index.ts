@@ -28,6 +28,8 @@ export const HETZNER_MINORS: readonly KubernetesMinor[] = ["1.35", "1.36"];
 /** Hetzner's spread placement groups take at most 10 servers. */
 export const SPREAD_GROUP_SIZE = 10;
 export const HETZNER_IMAGE = "ubuntu-24.04";
+/** Hetzner's metadata service (docs.hetzner.cloud "Server metadata"), which also serves user data. */
+export const HETZNER_METADATA = "169.254.169.254/32";
 
 export function hetznerProblems(args: { kubernetesVersion: KubernetesMinor; hetzner?: HetznerConfig; token?: unknown }): string[] {
     const problems: string[] = [];
@@ -48,6 +50,7 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
     public readonly retainedStorageClass = "hcloud-volumes-retain";
     public readonly gateway: GatewaySpec;
     public readonly ready: pulumi.Resource[];
+    public readonly blockedEgress: string[];
 
     constructor(name: string, args: { name: string; hetzner: HetznerConfig; kubernetesVersion: KubernetesMinor }, opts?: pulumi.ComponentResourceOptions) {
         const hcloudConfig = new pulumi.Config("hcloud");
@@ -65,12 +68,18 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
 
         const pki = clusterPki(`${name}-pki`, args.name, this);
         const k3sToken = new random.RandomPassword(`${name}-k3s-token`, { length: 48, special: false }, { parent: this });
+        // Workers get a token that joins agents only: a worker's user data never holds a server's credential.
+        const agentToken = new random.RandomPassword(`${name}-k3s-agent-token`, { length: 48, special: false }, { parent: this });
         const k3sVersion = k3sRelease(args.kubernetesVersion);
         const labels = (role: string) => ({ "slipway-cluster": args.name, "slipway-role": role });
-        const groups = (role: string, count: number) =>
-            Array.from({ length: Math.ceil(count / SPREAD_GROUP_SIZE) }, (_, g) => new PlacementGroup(`${name}-${role}-spread-${g + 1}`, { name: `${args.name}-${role}-${g + 1}`, type: "spread", labels: labels(role) }, o));
-        const cpGroups = groups("control-plane", h.controlPlanes);
-        const workerGroups = groups("worker", h.workers);
+        // One spread group per role and location (servers i, i+n, ... share a location), at most 10 servers each.
+        const groups = new Map<string, PlacementGroup>();
+        const placementGroup = (role: string, i: number) => {
+            const location = h.locations[i % h.locations.length];
+            const key = `${role}-${location}-${Math.floor(Math.floor(i / h.locations.length) / SPREAD_GROUP_SIZE) + 1}`;
+            if (!groups.has(key)) groups.set(key, new PlacementGroup(`${name}-${key}`, { name: `${args.name}-${key}`, type: "spread", labels: labels(role) }, o));
+            return groups.get(key)!;
+        };
 
         const server = (role: "control-plane" | "worker", i: number, ip: string, nodeRole: NodeRole, dependsOn: pulumi.Resource[]) =>
             new Server(
@@ -80,7 +89,7 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
                     serverType: role === "control-plane" ? h.controlPlaneType : h.serverType,
                     image: HETZNER_IMAGE,
                     location: h.locations[i % h.locations.length],
-                    placementGroupId: numericId((role === "control-plane" ? cpGroups : workerGroups)[Math.floor(i / SPREAD_GROUP_SIZE)]),
+                    placementGroupId: numericId(placementGroup(role, i)),
                     networks: [{ networkId: net.networkId, ip }],
                     publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
                     firewallIds: [net.firewallId],
@@ -88,16 +97,25 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
                     labels: labels(role),
                     shutdownBeforeDeletion: true,
                     userData: pulumi.secret(
-                        pulumi.all([k3sToken.result, nodeRole.kind === "init" ? pki.files : pulumi.output({})]).apply(([tok, files]) =>
-                            cloudInit({ role: nodeRole.kind === "init" ? { kind: "init", caFiles: files } : nodeRole, k3sVersion, token: tok, privateIp: ip, tlsSans: [addresses.apiLoadBalancer], labels: { "slipway.dev/role": role } }),
+                        pulumi.all([k3sToken.result, agentToken.result, nodeRole.kind === "init" ? pki.files : pulumi.output({})]).apply(([tok, agentTok, files]) =>
+                            cloudInit({
+                                role: nodeRole.kind === "init" ? { ...nodeRole, caFiles: files } : nodeRole,
+                                k3sVersion,
+                                token: tok,
+                                agentToken: agentTok,
+                                privateIp: ip,
+                                tlsSans: [addresses.apiLoadBalancer],
+                                labels: { "slipway.dev/role": role },
+                            }),
                         ),
                     ),
                 },
                 // cloud-init runs once, at first boot: a changed script (a new k3s pin) must not replace
-                // a server and its etcd member. Control planes hold etcd: protected.
-                { ...o, dependsOn: [net.subnet, ...dependsOn], ignoreChanges: ["userData"], protect: role === "control-plane" },
+                // a server and its etcd member. Control planes hold etcd: protected. A replacement
+                // (new location or image) deletes first: the new server takes the same name and IP.
+                { ...o, dependsOn: [net.subnet, ...dependsOn], ignoreChanges: ["userData"], protect: role === "control-plane", deleteBeforeReplace: true },
             );
-        const first = server("control-plane", 0, addresses.controlPlanes[0], { kind: "init", caFiles: {} }, []);
+        const first = server("control-plane", 0, addresses.controlPlanes[0], { kind: "init", caFiles: {}, rejoin: addresses.apiLoadBalancer }, []);
         const others = addresses.controlPlanes.slice(1).map((ip, i) => server("control-plane", i + 1, ip, { kind: "server", join: addresses.controlPlanes[0], index: i + 1 }, [first]));
         const workers = addresses.workers.map((ip, i) => server("worker", i, ip, { kind: "agent", join: addresses.apiLoadBalancer }, [first]));
 
@@ -121,6 +139,9 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
         ));
         const addons = hetznerAddons(`${name}-addons`, { token: token!, networkId: net.networkId, location: h.locations[0], retainedClass: this.retainedStorageClass, provider: this.provider }, this);
         this.ready = addons;
+        // Pods reach Hetzner's metadata service (masqueraded to their node), which serves the node's
+        // user data: the k3s token and, on the first server, the CA keys. The apps' namespace may not.
+        this.blockedEgress = [HETZNER_METADATA];
         this.gateway = {
             ...traefikGateway,
             exposure: {
