@@ -1,0 +1,50 @@
+// `npm run bench`: start-up as Pulumi's host pays it before any provider call, per stack, in both of
+// the host's modes (type-checking, its default; transpile-only, what Pulumi.yaml selects), against a
+// floor (@pulumi/kubernetes and one Namespace) and a synthetic 50-app stack; peak memory; and what the
+// type-check costs on its own (`tsc --noEmit`). One fresh process per figure, one run each. It prints
+// figures and the goals they meet; it asserts nothing.
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { stackNames } from "./offline";
+
+const ROOT = path.resolve(__dirname, "..");
+const MODES = (process.env.BENCH_MODES ?? "transpile,check").split(",");
+const GOALS = { stack: 1.3, apps50: 1.6, rss: 1.3 };
+
+interface Figure { seconds: number; rssMb: number; resources: number }
+
+function measure(mode: string, target: string): Figure {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, [path.join(__dirname, "bench", "child.js"), mode, target], { cwd: ROOT, encoding: "utf8" });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (child.status !== 0) throw new Error(`${target} (${mode}) failed:\n${child.stderr}`);
+    const out = JSON.parse(child.stdout.trim().split("\n").pop()!);
+    return { seconds, rssMb: out.maxRssKb / 1024, resources: out.resources };
+}
+
+function main(): void {
+    const targets = ["floor", ...stackNames(), "apps50"];
+    const missed: string[] = [];
+    for (const mode of MODES) {
+        console.log(`\n${mode === "check" ? "type-checking (ts-node's default)" : "transpile-only (Pulumi.yaml: tsconfig.pulumi.json, noCheck)"}`);
+        console.log(`${"target".padEnd(9)} ${"resources".padStart(9)} ${"start".padStart(8)} ${"x floor".padStart(8)} ${"peak RSS".padStart(9)} ${"x floor".padStart(8)}`);
+        let floor: Figure | undefined;
+        for (const target of targets) {
+            const f = measure(mode, target);
+            floor ??= f;
+            const time = f.seconds / floor.seconds;
+            const rss = f.rssMb / floor.rssMb;
+            console.log(`${target.padEnd(9)} ${String(f.resources).padStart(9)} ${f.seconds.toFixed(2).padStart(7)}s ${time.toFixed(2).padStart(7)}x ${f.rssMb.toFixed(0).padStart(6)} MiB ${rss.toFixed(2).padStart(7)}x`);
+            if (target === "floor") continue;
+            const limit = target === "apps50" ? GOALS.apps50 : GOALS.stack;
+            if (time > limit) missed.push(`${mode}: ${target} starts in ${time.toFixed(2)}x the floor (goal <= ${limit}x)`);
+            if (rss > GOALS.rss) missed.push(`${mode}: ${target} peaks at ${rss.toFixed(2)}x the floor's memory (goal <= ${GOALS.rss}x)`);
+        }
+    }
+    const started = process.hrtime.bigint();
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit"], { cwd: ROOT, encoding: "utf8" });
+    console.log(`\ntsc --noEmit (npm run typecheck): ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)}s, exit ${tsc.status}`);
+    console.log(missed.length === 0 ? "\ngoals: all met" : `\ngoals missed:\n  ${missed.join("\n  ")}`);
+}
+
+main();
