@@ -11,4 +11,5 @@ module.exports = {
     // for one) recycled past 1.5 GB keep the suite's memory flat.
     maxWorkers: 2,
     workerIdleMemoryLimit: "1500MB",
+    reporters: ["default", "<rootDir>/tests/progress-reporter.js"],
 };

@@ -18,3 +18,13 @@ test("Pulumi runs the program transpile-only; `npm run typecheck` still type-che
     expect(tsutils.loadTypeScriptCompilerOptions(path.join(PROJECT_DIR, "tsconfig.json")).noCheck).toBeUndefined();
     expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.typecheck).toBe("tsc --noEmit");
 });
+
+test("the host transpiles with swc, which the project installs (ts-node's `swc` option implies transpile-only)", () => {
+    const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as any;
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, project.runtime.options.tsconfig), "utf8"));
+    // ts-node reads its own options from the "ts-node" field of the tsconfig the host names (ts-node README "Configuration").
+    expect(tsconfig["ts-node"]).toEqual({ swc: true });
+    // A runtime dependency, not a dev one: `pulumi up` on a production install must find it.
+    expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).dependencies["@swc/core"]).toBeDefined();
+    expect(() => require("@swc/core").transformSync("const a: number = 1;", { jsc: { parser: { syntax: "typescript" } } })).not.toThrow();
+});
