@@ -9,6 +9,9 @@ import { Redis } from "./components/data/redis";
 import { Platform } from "./components/platform/platform";
 import { createCluster } from "./providers";
 import { appUrl } from "./lib/contracts";
+import { skipMappingPromiseDebugStacks } from "./lib/stack-traces";
+
+skipMappingPromiseDebugStacks();
 
 // isConfigSecret is the runtime's own record of `pulumi config set --secret` keys.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
