@@ -10,7 +10,7 @@ describe("skipMappingPromiseDebugStacks", () => {
 
     test("promise-debug traces are rendered as V8 does; all others go to the installed hook; wrapping twice is a no-op", () => {
         const calls: string[] = [];
-        Error.prepareStackTrace = ((e: Error, frames: NodeJS.CallSite[]) => {
+        Error.prepareStackTrace = ((_e: Error, frames: NodeJS.CallSite[]) => {
             calls.push(frames[0].getFileName()!);
             return "mapped";
         }) as typeof Error.prepareStackTrace;
@@ -29,7 +29,7 @@ describe("skipMappingPromiseDebugStacks", () => {
     });
 
     test("without a hook (plain Node) nothing is installed", () => {
-        Error.prepareStackTrace = undefined;
+        (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
         skipMappingPromiseDebugStacks();
         expect(Error.prepareStackTrace).toBeUndefined();
     });
