@@ -9,3 +9,9 @@ export const MIGRATE_CLIENT_LABEL = "slipway.dev/database-migrate";
 export const CACHE_CLIENT_LABEL = "slipway.dev/cache";
 /** On pods allowed to reach Postgres directly: the pooler, Slipway's Jobs, migrate-data's relay. */
 export const POSTGRES_CLIENT_LABEL = "slipway.dev/postgres-client";
+
+/**
+ * On a Service of type LoadBalancer: says the public address (and its bill) is intended. The policy
+ * pack (policy/policies.ts) refuses LoadBalancer Services without it.
+ */
+export const LOAD_BALANCER_OPT_IN = "slipway.dev/load-balancer";

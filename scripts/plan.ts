@@ -10,6 +10,7 @@ import { diffObjects } from "./diff";
 import { deployTimeExpansions, kubernetesObjects, manifestFileName } from "./manifests";
 import { PROJECT_DIR, ProgramRun, RecordedResource, runProgram } from "./offline";
 import { maskSecrets, summarize } from "./plan-format";
+import { runPolicies } from "./policy-run";
 
 async function main(stacks: string[]): Promise<void> {
     if (stacks.length === 0 || stacks.length > 2) {
@@ -30,6 +31,12 @@ async function main(stacks: string[]): Promise<void> {
         const dated = cost.dates.length > 0 ? `list prices of ${cost.dates.join(", ")}; internet egress excluded, usage lines at the stated volumes` : "nothing billed by a cloud";
         console.log(`estimated cost: $${cost.totalUsd.toFixed(0)}/month (${dated})`);
         for (const line of cost.lines) console.log(`  $${line.monthlyUsd.toFixed(0).padStart(5)}  ${line.resource}: ${line.detail}`);
+        const violations = await runPolicies(run.resources);
+        const mandatory = violations.filter((v) => v.level === "mandatory");
+        console.log(`policies (policy/, as \`pulumi preview --policy-pack policy\` runs them): ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory violations`);
+        for (const v of violations) console.log(`  ${v.level.padEnd(9)} ${v.policy}: ${v.resource}: ${v.message}`);
+        // As the CLI would stop the preview.
+        if (mandatory.length > 0) process.exitCode = 1;
         console.log(`outputs: ${Object.keys(run.outputs).filter((k) => run.outputs[k] !== undefined).map((k) => (run.secretOutputs.includes(k) ? `${k} [secret]` : k)).join(", ")}`);
         console.log(`planned in ${ms.toFixed(0)} ms\n`);
     }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GatewayAttachments, GatewayExposure, GatewaySpec, retainedObjectOptions, TRAEFIK_NAMESPACE } from "../../lib/contracts";
 import { GATEWAY_API_VERSION, TRAEFIK_CHART } from "../../versions";
 import { awaitAnnotations } from "../../lib/workload";
+import { LOAD_BALANCER_OPT_IN } from "../../lib/labels";
 import { type GatewayRef } from "../../lib/contracts";
 
 export { GATEWAY_API_VERSION, TRAEFIK_CHART };
@@ -84,7 +85,8 @@ export function traefikValues(exposure: GatewayExposure = { type: "LoadBalancer"
         service: {
             spec: { type: exposure.type },
             annotations: {
-                ...(exposure.type === "LoadBalancer" ? exposure.serviceAnnotations : {}),
+                // The target chose a load balancer for the gateway: the one public entry the policy pack allows.
+                ...(exposure.type === "LoadBalancer" ? { ...exposure.serviceAnnotations, [LOAD_BALANCER_OPT_IN]: "intended" } : {}),
                 ...awaitAnnotations(exposure.type === "LoadBalancer" ? exposure.awaitSeconds : undefined),
             },
         },
