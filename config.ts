@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { appSchema, secretSource } from "./components/apps/config";
 import { cacheSchema, databaseSchema } from "./components/data/config";
-import { ConfigError, describe, formatIssue, keyPath, Path } from "./lib/config-issues";
+import { ConfigError, describe, didYouMean, formatIssue, keyPath, namingApp, Path } from "./lib/config-issues";
 import { dnsLabel, NODE_SIZES } from "./lib/schema";
 import { doksSchema } from "./providers/doks/config";
 import { eksSchema } from "./providers/eks/config";
@@ -94,6 +94,8 @@ export interface ConfigContext {
     readonly stack: string;
     /** Names (without `slipway:`) of keys stored as secrets (`pulumi config set --secret`). */
     readonly secretKeys: ReadonlySet<string>;
+    /** The selected target's own rules (providers/index.ts), reported with every other problem. */
+    readonly targetProblems?: (cfg: SlipwayConfig) => string[];
 }
 
 /**
@@ -107,17 +109,34 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): S
     for (const [k, v] of Object.entries(raw)) {
         if ((CONFIG_KEYS as string[]).includes(k)) own[k] = v;
         else if (!referencedSecrets.has(k)) {
-            problems.push(`${keyPath([k])}: unknown key (got ${describe(v)}); allowed keys: ${CONFIG_KEYS.join(", ")}, or a secret named by an app's secretEnv`);
+            problems.push(`${keyPath([k])}: unknown key${didYouMean(k, CONFIG_KEYS)} (got ${describe(v)}); allowed keys: ${CONFIG_KEYS.join(", ")}, or a secret named by an app's secretEnv`);
         }
     }
+    // Which target sections belong: told whatever else is wrong, so one round of fixes is enough.
+    problems.push(...sectionProblems(own));
     const result = rootSchema.safeParse(own);
     if (!result.success) {
         problems.push(...result.error.issues.flatMap((i) => formatIssue(rootSchema, own, i)));
-        throw new ConfigError(problems);
+        throw new ConfigError(problems.map((p) => namingApp(p, own)));
     }
     problems.push(...crossFieldProblems(result.data, raw, ctx));
-    if (problems.length > 0) throw new ConfigError(problems);
-    return withDefaults(result.data, ctx);
+    // The target's own rules (managed-service sizes, versions it offers...), on the same valid config.
+    const cfg = withDefaults(result.data, ctx);
+    if (ctx.targetProblems && sectionProblems(own).length === 0) problems.push(...ctx.targetProblems(cfg));
+    if (problems.length > 0) throw new ConfigError(problems.map((p) => namingApp(p, own)));
+    return cfg;
+}
+
+/** A missing section for the target, and sections of other targets left behind (e.g. after a switch). */
+function sectionProblems(own: Record<string, unknown>): string[] {
+    const target = own.target ?? "k3d";
+    if (typeof target !== "string" || !(TARGETS as readonly string[]).includes(target)) return [];
+    const problems: string[] = [];
+    if (own[target] === undefined && target !== "k3d") problems.push(`${keyPath([target])}: required when slipway:target is "${target}" (got nothing)`);
+    for (const t of TARGETS) {
+        if (t !== target && own[t] !== undefined) problems.push(`${keyPath([t])}: only read when slipway:target is "${t}", but target is "${target}"; remove it`);
+    }
+    return problems;
 }
 
 /** The secret config keys the offsite backup copy names (`slipway:database.backup.offsite`). */
@@ -149,15 +168,6 @@ const INJECTED_ENV = ["DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER"
 
 function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: ConfigContext): string[] {
     const problems: string[] = [];
-    const targetSection = c.target === "existing" ? c.existing : (c as any)[c.target];
-    if (targetSection === undefined && c.target !== "k3d") {
-        problems.push(`${keyPath([c.target])}: required when slipway:target is "${c.target}" (got nothing)`);
-    }
-    for (const t of TARGETS) {
-        if (t !== c.target && (c as any)[t] !== undefined) {
-            problems.push(`${keyPath([t])}: only read when slipway:target is "${t}", but target is "${c.target}"; remove it`);
-        }
-    }
     if (c.database?.mode === "managed" && IN_CLUSTER_ONLY_TARGETS.includes(c.target)) {
         problems.push(
             `slipway:database.mode: got "managed"; target "${c.target}" has no managed Postgres, allowed: "in-cluster"`,
@@ -273,7 +283,7 @@ function withDefaults(c: Parsed, ctx: ConfigContext): SlipwayConfig {
         stack: ctx.stack,
         namespace: c.namespace ?? c.cluster.name,
         k3d: c.target === "k3d" ? (c.k3d ?? k3dSchema.parse({})) : undefined,
-        hetzner: c.target === "hetzner" ? (c.hetzner ?? hetznerSchema.parse({})) : undefined,
+        hetzner: c.target === "hetzner" ? c.hetzner : undefined,
         database: c.database && { ...c.database, mode: c.database.mode ?? (managedByDefault ? "managed" : "in-cluster") },
     };
 }
@@ -289,7 +299,7 @@ export function decodeConfigValue(key: string, text: string): unknown {
 }
 
 /** Reads the stack's `slipway:*` config from the Pulumi runtime and validates it. */
-export function readStackConfig(stack: string, all: Record<string, string>, isSecret: (key: string) => boolean): SlipwayConfig {
+export function readStackConfig(stack: string, all: Record<string, string>, isSecret: (key: string) => boolean, targetProblems?: ConfigContext["targetProblems"]): SlipwayConfig {
     const raw: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
     for (const [fullKey, value] of Object.entries(all)) {
@@ -303,5 +313,5 @@ export function readStackConfig(stack: string, all: Record<string, string>, isSe
             raw[key] = decodeConfigValue(fullKey, value);
         }
     }
-    return parseConfig(raw, { stack, secretKeys });
+    return parseConfig(raw, { stack, secretKeys, targetProblems });
 }

@@ -7,7 +7,7 @@ import { Database } from "./components/data/database";
 import { ManagedEgress } from "./components/data/managed-egress";
 import { Redis } from "./components/data/redis";
 import { Platform } from "./components/platform/platform";
-import { createCluster } from "./providers";
+import { createCluster, targetProblems } from "./providers";
 import { appUrl } from "./lib/contracts";
 import { skipMappingPromiseDebugStacks } from "./lib/stack-traces";
 
@@ -15,7 +15,7 @@ skipMappingPromiseDebugStacks();
 
 // isConfigSecret is the runtime's own record of `pulumi config set --secret` keys.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
-const cfg = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), isConfigSecret);
+const cfg = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), isConfigSecret, targetProblems);
 const slipwayConfig = new pulumi.Config("slipway");
 
 const cluster = createCluster(cfg);

@@ -59,12 +59,40 @@ const SECRET_SOURCE_CHOICES = "{ generate: { length } } or { config: <secret con
 const STORAGE_CHOICES =
     "{ retainedClass: <a StorageClass of the cluster with reclaimPolicy Retain> } or { provisioner: <e.g. rancher.io/local-path>, parameters?: {...} } (Slipway then creates a Retain class)";
 
+/** Edit distance of two short strings (keys), for "did you mean". */
+function distance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return row[b.length];
+}
+
+/** ` (did you mean "x"?)` when one allowed key is within a typo or two of `key`. */
+export function didYouMean(key: string, allowed: readonly string[]): string {
+    const best = allowed.map((a) => ({ a, d: distance(key, a) })).sort((x, y) => x.d - y.d)[0];
+    return best && best.d <= Math.max(1, Math.floor(key.length / 4)) ? ` (did you mean "${best.a}"?)` : "";
+}
+
+/** A problem about `slipway:apps[i]...` with ` (app "web")` at its end: the app by name, not only its index. */
+export function namingApp(problem: string, raw: unknown): string {
+    const index = /^slipway:apps\[(\d+)\]/.exec(problem)?.[1];
+    const name = index === undefined ? undefined : valueAt(raw, ["apps", Number(index), "name"]);
+    return typeof name === "string" && name !== "" ? `${problem} (app "${name}")` : problem;
+}
+
 /** One zod issue as messages that name the key path; `schema` lists the allowed keys of an object. */
 export function formatIssue(schema: z.ZodTypeAny, raw: unknown, issue: z.ZodIssue): string[] {
     if (issue.code === "unrecognized_keys") {
         const allowed = allowedKeysAt(schema, issue.path);
         return issue.keys.map(
-            (k) => `${keyPath([...issue.path, k])}: unknown key (got ${describeAt(raw, [...issue.path, k])}); allowed keys: ${allowed.join(", ")}`,
+            (k) => `${keyPath([...issue.path, k])}: unknown key${didYouMean(k, allowed)} (got ${describeAt(raw, [...issue.path, k])}); allowed keys: ${allowed.join(", ")}`,
         );
     }
     if (issue.code === "invalid_union") {

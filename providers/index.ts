@@ -4,7 +4,7 @@ import type { SlipwayConfig, Target } from "../config";
 import { ConfigError } from "../config";
 import type { Cluster } from "../lib/contracts";
 
-type TargetModule = { createCluster(cfg: SlipwayConfig): Cluster };
+type TargetModule = { createCluster(cfg: SlipwayConfig): Cluster; configProblems?(cfg: SlipwayConfig): string[] };
 
 const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
     k3d: () => require("./k3d"),
@@ -28,4 +28,14 @@ export function assertTargetBuilt(target: Target): void {
 export function createCluster(cfg: SlipwayConfig): Cluster {
     assertTargetBuilt(cfg.target);
     return TARGET_MODULES[cfg.target]!().createCluster(cfg);
+}
+
+/**
+ * The selected target's own rules over a valid config (versions it offers, managed-service sizes,
+ * names its cloud accepts), for parseConfig to report with every other problem before anything is
+ * registered. Loads only that target's module.
+ */
+export function targetProblems(cfg: SlipwayConfig): string[] {
+    const load = TARGET_MODULES[cfg.target];
+    return load?.().configProblems?.(cfg) ?? [];
 }

@@ -355,6 +355,65 @@ describe("several problems are reported together", () => {
     });
 });
 
+describe("every mistake at once (issue: guardrails)", () => {
+    const messageOf = (raw: Record<string, any>) => {
+        try {
+            parseConfig(raw, ctx());
+        } catch (e) {
+            return (e as ConfigError).message;
+        }
+        return "";
+    };
+
+    test("a section left from another target and the target section's own errors, in one error", () => {
+        const message = messageOf(edited((r) => {
+            r.target = "doks";
+            r.k3d = { servers: 1 };
+            r.doks = { region: "mars", podCidr: "10.244.0.0/12" };
+            r.database.version = "14";
+        }));
+        expect(message).toContain('slipway:k3d: only read when slipway:target is "k3d", but target is "doks"; remove it');
+        expect(message).toContain("slipway:doks.region:");
+        expect(message).toContain("slipway:doks.podCidr:");
+        expect(message).toContain("slipway:database.version:");
+    });
+
+    test("a misspelled key gets a suggestion, at the top and inside sections", () => {
+        const message = messageOf(edited((r) => {
+            r.clustr = { name: "x" };
+            r.cluster.nodez = { min: 1 };
+            r.apps[0].replcias = 2;
+        }));
+        expect(message).toContain('slipway:clustr: unknown key (did you mean "cluster"?)');
+        expect(message).toContain('slipway:cluster.nodez: unknown key (did you mean "nodes"?)');
+        expect(message).toMatch(/slipway:apps\[0\]\.replcias: unknown key \(did you mean "replicas"\?\).*\(app "web"\)/);
+        // No suggestion for something nothing resembles.
+        expect(messageOf(edited((r) => (r.colour = "blue")))).not.toContain("did you mean");
+    });
+
+    test("apps are named by name, not only by index", () => {
+        const message = messageOf(edited((r) => {
+            r.apps[1].image = "nginx:latest";
+            r.apps[2].replicas = 1000;
+        }));
+        expect(message).toMatch(/slipway:apps\[1\]\.image: .*\(app "worker"\)/);
+        expect(message).toMatch(/slipway:apps\[2\]\.replicas: .*\(app "kv"\)/);
+        expect(messageOf(edited((r) => (r.apps[2].connectsTo = ["nope"])))).toMatch(/slipway:apps\[2\]\.connectsTo\[0\]: .*\(app "kv"\)/);
+    });
+
+    test("the target's own rules come in the same error as the cross-field ones, before any resource", async () => {
+        const observed = await observeRun("eks", stackConfig("eks", (v) => {
+            v["slipway:cluster"].kubernetesVersion = "1.37"; // EKS does not offer it (providers/eks)
+            v["slipway:database"].storageGb = 10; // below RDS's 20 GiB (providers/eks/rds)
+            v["slipway:apps"][0].database = "orders"; // not declared (config.ts)
+        }));
+        const message = String(observed.error);
+        for (const key of ["slipway:cluster.kubernetesVersion", "slipway:database.storageGb", "slipway:apps[0].database"]) expect(message).toContain(`${key}:`);
+        expect(message.match(/Invalid Slipway stack config/g)).toHaveLength(1);
+        expect(observed.registered).toEqual([]);
+    });
+});
+
 describe("readStackConfig (the runtime's flat config)", () => {
     const flat = (raw: Record<string, unknown>) =>
         Object.fromEntries(Object.entries(raw).map(([k, v]) => [`slipway:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));

@@ -151,13 +151,22 @@ function retainedStorageClass(name: string, provider: k8s.Provider, parent: pulu
     );
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new DoksCluster(cfg.cluster.name, {
+function clusterArgs(cfg: SlipwayConfig): DoksClusterArgs {
+    return {
         name: cfg.cluster.name,
         doks: cfg.doks!,
         kubernetesVersion: cfg.cluster.kubernetesVersion,
         nodes: cfg.cluster.nodes,
         managedDatabase: cfg.database?.mode === "managed" ? cfg.database : undefined,
         managedCache: cfg.cache?.mode === "managed" ? cfg.cache : undefined,
-    });
+    };
+}
+
+/** What DOKS refuses in this config (parseConfig reports it with every other problem). */
+export function configProblems(cfg: SlipwayConfig): string[] {
+    return doksProblems(clusterArgs(cfg));
+}
+
+export function createCluster(cfg: SlipwayConfig): Cluster {
+    return new DoksCluster(cfg.cluster.name, clusterArgs(cfg));
 }

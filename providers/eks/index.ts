@@ -159,13 +159,22 @@ function storageClasses(name: string, provider: k8s.Provider, parent: pulumi.Res
     ];
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new EksCluster(cfg.cluster.name, {
+function clusterArgs(cfg: SlipwayConfig): EksClusterArgs {
+    return {
         name: cfg.cluster.name,
         eks: cfg.eks!,
         kubernetesVersion: cfg.cluster.kubernetesVersion,
         nodes: cfg.cluster.nodes,
         managedDatabase: cfg.database?.mode === "managed" ? cfg.database : undefined,
         managedCache: cfg.cache?.mode === "managed" ? cfg.cache : undefined,
-    });
+    };
+}
+
+/** What EKS refuses in this config (parseConfig reports it with every other problem). */
+export function configProblems(cfg: SlipwayConfig): string[] {
+    return eksProblems(clusterArgs(cfg));
+}
+
+export function createCluster(cfg: SlipwayConfig): Cluster {
+    return new EksCluster(cfg.cluster.name, clusterArgs(cfg));
 }

@@ -259,14 +259,23 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     }
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
+function clusterArgs(cfg: SlipwayConfig): GkeClusterArgs {
     if (cfg.gke === undefined) throw new ConfigError([`slipway:gke: required when slipway:target is "gke" (got nothing)`]);
-    return new GkeCluster(cfg.cluster.name, {
+    return {
         name: cfg.cluster.name,
         gke: cfg.gke,
         kubernetesVersion: cfg.cluster.kubernetesVersion,
         nodes: cfg.cluster.nodes,
         managedDatabase: cfg.database?.mode === "managed" ? cfg.database : undefined,
         managedCache: cfg.cache?.mode === "managed",
-    });
+    };
+}
+
+/** What GKE refuses in this config (parseConfig reports it with every other problem). */
+export function configProblems(cfg: SlipwayConfig): string[] {
+    return gkeProblems(clusterArgs(cfg));
+}
+
+export function createCluster(cfg: SlipwayConfig): Cluster {
+    return new GkeCluster(cfg.cluster.name, clusterArgs(cfg));
 }

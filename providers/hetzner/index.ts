@@ -53,8 +53,7 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
     public readonly blockedEgress: string[];
 
     constructor(name: string, args: { name: string; hetzner: HetznerConfig; kubernetesVersion: KubernetesMinor }, opts?: pulumi.ComponentResourceOptions) {
-        const hcloudConfig = new pulumi.Config("hcloud");
-        const token = hcloudConfig.getSecret("token") ?? (process.env.HCLOUD_TOKEN ? pulumi.secret(process.env.HCLOUD_TOKEN) : undefined);
+        const token = hcloudToken();
         const problems = hetznerProblems({ ...args, token });
         if (problems.length > 0) throw new ConfigError(problems);
         super("slipway:cluster:HetznerCluster", name, {}, opts);
@@ -157,6 +156,16 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
         };
         this.registerOutputs({ kubeconfig: this.kubeconfig });
     }
+}
+
+/** The API token: `hcloud:token` (secret config), else HCLOUD_TOKEN. */
+function hcloudToken(): pulumi.Output<string> | undefined {
+    return new pulumi.Config("hcloud").getSecret("token") ?? (process.env.HCLOUD_TOKEN ? pulumi.secret(process.env.HCLOUD_TOKEN) : undefined);
+}
+
+/** What the Hetzner target refuses in this config (parseConfig reports it with every other problem). */
+export function configProblems(cfg: SlipwayConfig): string[] {
+    return hetznerProblems({ kubernetesVersion: cfg.cluster.kubernetesVersion, hetzner: cfg.hetzner, token: hcloudToken() });
 }
 
 export function createCluster(cfg: SlipwayConfig): Cluster {
