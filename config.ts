@@ -117,6 +117,12 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): S
     const result = rootSchema.safeParse(own);
     if (!result.success) {
         problems.push(...result.error.issues.flatMap((i) => formatIssue(rootSchema, own, i)));
+        problems.push(...partialCrossFieldProblems(own, raw, ctx));
+        // When only apps fail, the target's rules (which read the cluster and data sections) still run.
+        if (ctx.targetProblems && sectionProblems(own).length === 0 && Array.isArray(own.apps)) {
+            const retry = rootSchema.safeParse({ ...own, apps: own.apps.filter((a) => appSchema.safeParse(a).success) });
+            if (retry.success) problems.push(...ctx.targetProblems(withDefaults(retry.data, ctx)));
+        }
         throw new ConfigError(problems.map((p) => namingApp(p, own)));
     }
     problems.push(...crossFieldProblems(result.data, raw, ctx));
@@ -166,7 +172,28 @@ const RESERVED_ROLES = ["postgres", "public"];
 // Env names Slipway injects itself; an app must not set them by hand.
 const INJECTED_ENV = ["DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "REDIS_URL"];
 
-function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: ConfigContext): string[] {
+/**
+ * The cross-field rules over what does parse when other parts do not: every section and app that is
+ * valid on its own is checked, so a schema error elsewhere hides none of these. Rules that read a
+ * section which failed (the databases an app names, the cache) wait for it to parse.
+ */
+function partialCrossFieldProblems(own: Record<string, unknown>, raw: Record<string, unknown>, ctx: ConfigContext): string[] {
+    const shape = rootSchema.shape;
+    const target = shape.target.safeParse(own.target ?? "k3d");
+    if (!target.success) return [];
+    const section = <K extends "database" | "cache">(k: K) => {
+        if (own[k] === undefined) return { known: true, value: undefined };
+        const r = shape[k].safeParse(own[k]);
+        return r.success ? { known: true, value: r.data } : { known: false, value: undefined };
+    };
+    const database = section("database");
+    const cache = section("cache");
+    const apps = Array.isArray(own.apps) ? own.apps.map((a) => appSchema.safeParse(a)).map((r) => (r.success ? r.data : undefined)) : [];
+    const partial = { target: target.data, database: database.value, cache: cache.value, apps } as unknown as Parsed;
+    return crossFieldProblems(partial, raw, ctx, { database: database.known, cache: cache.known });
+}
+
+function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: ConfigContext, known = { database: true, cache: true }): string[] {
     const problems: string[] = [];
     if (c.database?.mode === "managed" && IN_CLUSTER_ONLY_TARGETS.includes(c.target)) {
         problems.push(
@@ -205,19 +232,23 @@ function crossFieldProblems(c: Parsed, raw: Record<string, unknown>, ctx: Config
             else if (!ctx.secretKeys.has(key)) problems.push(`slipway:database.backup.offsite.${field}: slipway:${key} is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``);
         }
     }
-    const appNames = c.apps.map((a) => a.name);
+    // Apps that failed their own schema are holes here (partialCrossFieldProblems); names come from all that have one.
+    const apps = c.apps as (AppConfig | undefined)[];
+    const rawApps = Array.isArray(raw.apps) ? (raw.apps as { name?: unknown }[]) : [];
+    const appNames = rawApps.map((a) => a?.name).filter((n): n is string => typeof n === "string");
     duplicates(appNames).forEach((name) => problems.push(`slipway:apps: app name "${name}" is used more than once`));
-    const hosts = c.apps.flatMap((a) => (a.ingress ? [`${a.ingress.host}${a.ingress.path}`] : []));
+    const hosts = apps.flatMap((a) => (a?.ingress ? [`${a.ingress.host}${a.ingress.path}`] : []));
     duplicates(hosts).forEach((h) => problems.push(`slipway:apps: ingress ${h} is routed to more than one app`));
 
-    c.apps.forEach((app, i) => {
+    apps.forEach((app, i) => {
+        if (app === undefined) return;
         const at = (...p: Path) => keyPath(["apps", i, ...p]);
-        if (app.database !== undefined && !dbNames.includes(app.database)) {
+        if (known.database && app.database !== undefined && !dbNames.includes(app.database)) {
             problems.push(
                 `${at("database")}: got "${app.database}"; allowed: a name from slipway:database.databases (${dbNames.join(", ") || "none declared"})`,
             );
         }
-        if (app.cache && c.cache === undefined) problems.push(`${at("cache")}: got true, but slipway:cache is not configured`);
+        if (known.cache && app.cache && c.cache === undefined) problems.push(`${at("cache")}: got true, but slipway:cache is not configured`);
         if ((app.kind === "web" || app.kind === "stateful") && app.port === undefined) {
             problems.push(`${at("port")}: required for kind "${app.kind}" (got nothing); allowed: 1-65535`);
         }

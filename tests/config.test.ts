@@ -378,6 +378,24 @@ describe("every mistake at once (issue: guardrails)", () => {
         expect(message).toContain("slipway:database.version:");
     });
 
+    test("schema errors do not hide cross-field ones: every valid section and app is still checked", () => {
+        const message = messageOf(edited((r) => {
+            r.apps[1].image = "nginx:latest"; // schema (the worker)
+            r.apps[0].database = "orders"; // cross-field (web names a database not declared)
+            r.apps[2].connectsTo = ["nope"]; // cross-field (kv names an app that does not exist)
+            r.cluster.nodes = { min: 0 }; // schema
+            r.database.mode = "managed"; // cross-field (k3d has no managed Postgres)
+        }));
+        for (const key of ["slipway:apps[1].image", "slipway:apps[0].database", "slipway:apps[2].connectsTo[0]", "slipway:cluster.nodes.min", "slipway:database.mode"]) expect(message).toContain(`${key}:`);
+        // A rule that reads a section which failed waits for it: no guess about the databases.
+        const broken = messageOf(edited((r) => {
+            r.database.databases = [{ name: "Bad-Name" }];
+            r.apps[0].database = "orders";
+        }));
+        expect(broken).toContain("slipway:database.databases[0].name:");
+        expect(broken).not.toContain("slipway:apps[0].database:");
+    });
+
     test("a misspelled key gets a suggestion, at the top and inside sections", () => {
         const message = messageOf(edited((r) => {
             r.clustr = { name: "x" };
@@ -411,6 +429,13 @@ describe("every mistake at once (issue: guardrails)", () => {
         for (const key of ["slipway:cluster.kubernetesVersion", "slipway:database.storageGb", "slipway:apps[0].database"]) expect(message).toContain(`${key}:`);
         expect(message.match(/Invalid Slipway stack config/g)).toHaveLength(1);
         expect(observed.registered).toEqual([]);
+        // An app's schema error does not hold them back either.
+        const alsoApp = await observeRun("eks", stackConfig("eks", (v) => {
+            v["slipway:cluster"].kubernetesVersion = "1.37";
+            v["slipway:apps"][1].image = "nginx:latest";
+        }));
+        expect(String(alsoApp.error)).toContain("slipway:cluster.kubernetesVersion:");
+        expect(String(alsoApp.error)).toContain("slipway:apps[1].image:");
     });
 });
 
