@@ -18,13 +18,13 @@ function sources(): string[] {
         }
     };
     for (const dir of ["components", "lib", "providers"]) walk(dir);
-    return [...out, "index.ts", "config.ts", "versions.ts", "credentials.ts"].sort();
+    return [...out, "index.ts", "config.ts", "config-rules.ts", "versions.ts", "credentials.ts"].sort();
 }
 
 /** The layer a source belongs to; a file may import its own layer, layers upstream of it, and lib. */
 function layer(file: string): string {
     if (file === "index.ts") return "program";
-    if (/^(config|versions|credentials)\.ts$/.test(file) || /^(providers|components)\/[^/]+\/config\.ts$/.test(file)) return "config";
+    if (/^(config|config-rules|versions|credentials)\.ts$/.test(file) || /^(providers|components)\/[^/]+\/config\.ts$/.test(file)) return "config";
     if (file.startsWith("lib/")) return "lib";
     if (file.startsWith("providers/")) return "cluster";
     return file.split("/")[1]; // components/<platform|data|apps>/
