@@ -439,6 +439,37 @@ describe("every mistake at once (issue: guardrails)", () => {
     });
 });
 
+describe("rules that had no test until the guardrails issue (coverage showed them)", () => {
+    test.each([
+        ["in-cluster Postgres with a standby", (r: any) => (r.database.highAvailability = true), "slipway:database.highAvailability"],
+        ["a storage cap below the size", (r: any) => Object.assign(r.database, { storageGb: 20, maxStorageGb: 10 }), "slipway:database.maxStorageGb"],
+        ["one user owning two databases", (r: any) => (r.database.databases = [{ name: "shop", user: "svc" }, { name: "orders", user: "svc" }]), "slipway:database.databases"],
+        ["a probe with both a path and a command", (r: any) => (r.apps[0].health = { path: "/healthz", command: ["true"] }), "slipway:apps[0].health"],
+        ["a probe Host header without an HTTP probe", (r: any) => (r.apps[0].health = { host: "shop.example.com" }), "slipway:apps[0].health.host"],
+    ])("%s", (_case, edit, key) => {
+        expect(problemsOf(edited(edit)).join("\n")).toContain(`${key}:`);
+    });
+
+    test("managed Postgres refuses backups turned off", () => {
+        const raw = edited((r) => {
+            r.target = "gke";
+            r.gke = { project: "my-project", region: "us-central1" };
+            r.database.backup = { enabled: false };
+        });
+        expect(() => parseConfig(raw, { ...ctx(), targetProblems: (cfg) => require("../providers/gke").configProblems(cfg) })).toThrow("slipway:database.backup.enabled: got false");
+    });
+
+    test("the targets' own checks of their section, as their constructors run them", () => {
+        const { gkeProblems } = require("../providers/gke/validate");
+        const base = { name: "c", kubernetesVersion: "1.35", nodes: { min: 1, max: 3, size: "small" } };
+        expect(gkeProblems({ ...base, gke: {} }).join("\n")).toMatch(/slipway:gke.project: required[\s\S]*slipway:gke.region: required/);
+        expect(gkeProblems({ ...base, gke: { project: "X", region: "us-central1-a" } }).join("\n")).toMatch(/slipway:gke.project: got "X"[\s\S]*which is a zone/);
+        expect(gkeProblems({ ...base, gke: { project: "my-project", region: "mars" } }).join("\n")).toContain('slipway:gke.region: got "mars"');
+        expect(require("../providers/eks/validate").eksProblems({ name: "c", kubernetesVersion: "1.35" }).join("\n")).toContain("slipway:eks: required");
+        expect(require("../providers/doks/validate").doksProblems({ name: "c", kubernetesVersion: "1.35", managedCache: { memoryMb: 20000 } }).join("\n")).toMatch(/slipway:doks: required[\s\S]*slipway:cache.memoryMb/);
+    });
+});
+
 describe("readStackConfig (the runtime's flat config)", () => {
     const flat = (raw: Record<string, unknown>) =>
         Object.fromEntries(Object.entries(raw).map(([k, v]) => [`slipway:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
