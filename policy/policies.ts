@@ -42,11 +42,30 @@ export function isPinnedImage(image: string): boolean {
 }
 
 
-const resource = (name: string, description: string, enforcementLevel: "mandatory" | "advisory", check: (type: string, props: Props, opts: Props, provider: string | undefined, report: Report) => void): ResourceValidationPolicy => ({
+/**
+ * Objects a chart or a manifest renders at deploy time (Traefik, Hetzner's CCM and CSI driver, the
+ * Cluster Autoscaler, the Gateway API CRDs) are their authors' design, pinned by version in
+ * versions.ts: a CSI node plugin must run privileged as root. Pod-level policies judge what Slipway
+ * writes; the chart's own resource is checked on the values Slipway gives it (load-balancer-opt-in).
+ */
+// The parent's URN ends in its qualified type (`<parent types>$kubernetes:helm.sh/v4:Chart`) and `::<name>`.
+const RENDERED_BY = /(::|\$)kubernetes:(helm\.sh\/v[34]:Chart|yaml\/v2:ConfigFile|yaml\/v2:ConfigGroup|kustomize\/v2:Directory)::[^:]+$/;
+export const renderedByChart = (parentUrn: string | undefined) => parentUrn !== undefined && RENDERED_BY.test(parentUrn);
+
+const resource = (
+    name: string,
+    description: string,
+    enforcementLevel: "mandatory" | "advisory",
+    check: (type: string, props: Props, opts: Props, provider: string | undefined, report: Report) => void,
+    scope: "own" | "all" = "own",
+): ResourceValidationPolicy => ({
     name,
     description,
     enforcementLevel,
-    validateResource: (args, report) => check(args.type, args.props, args.opts ?? {}, args.provider?.name, report),
+    validateResource: (args, report) => {
+        if (scope === "own" && renderedByChart(args.opts?.parent)) return;
+        check(args.type, args.props, args.opts ?? {}, args.provider?.name, report);
+    },
 });
 
 export const RESOURCE_POLICIES: ResourceValidationPolicy[] = [
@@ -80,7 +99,7 @@ export const RESOURCE_POLICIES: ResourceValidationPolicy[] = [
         // Charts render their Services at deploy time: the chart's values say what they will be.
         const svc = type === "kubernetes:helm.sh/v4:Chart" ? p.values?.service : undefined;
         if (svc && (svc.spec?.type ?? svc.type) === "LoadBalancer" && !intended(svc.annotations)) report(`chart ${p.chart} renders a LoadBalancer Service without ${LOAD_BALANCER_OPT_IN}: intended`);
-    }),
+    }, "all"),
     resource("no-credential-literals", "No credential in a ConfigMap or a container's env literal (they belong in Secrets, read by reference).", "mandatory", (type, p, _o, _pr, report) => {
         if (type === "kubernetes:core/v1:ConfigMap") {
             for (const [key, value] of Object.entries(p.data ?? {})) {
@@ -100,7 +119,7 @@ export const RESOURCE_POLICIES: ResourceValidationPolicy[] = [
     resource("kubernetes-explicit-provider", "Kubernetes objects use the stack's own provider, never the default one (which deploys to whatever kubeconfig is current).", "mandatory", (type, _p, _o, provider, report) => {
         // Custom resources always have a provider (the default one unless given); components have none.
         if (type.startsWith("kubernetes:") && provider?.startsWith("default")) report(`${type} uses the default Kubernetes provider`);
-    }),
+    }, "all"),
     resource("workload-readiness-probe", "Long-running containers have a readiness probe (a rollout waits for it).", "advisory", (type, p, _o, _pr, report) => {
         if (!/apps\/v1:(Deployment|StatefulSet)$/.test(type)) return;
         for (const pod of podSpecs(type, p)) for (const c of pod.containers ?? []) if (!c.readinessProbe) report(`container ${c.name} has no readiness probe`);

@@ -21,7 +21,7 @@ export function asPolicyResource(r: RecordedResource): PolicyResource {
         name: r.name,
         urn: r.urn,
         props: r.inputs,
-        opts: { protect: r.protect, ignoreChanges: r.ignoreChanges, deleteBeforeReplace: r.deleteBeforeReplace, aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: r.additionalSecretOutputs },
+        opts: { parent: r.parent || undefined, protect: r.protect, ignoreChanges: r.ignoreChanges, deleteBeforeReplace: r.deleteBeforeReplace, aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: r.additionalSecretOutputs },
         provider: providerName ? ({ type: "pulumi:providers", name: providerName, urn: r.provider, props: {} } as any) : undefined,
         dependencies: [],
         propertyDependencies: {},

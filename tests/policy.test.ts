@@ -54,6 +54,15 @@ describe.each(CASES)("%s", (policy, passing, failing, says) => {
     });
 });
 
+test("pod-level policies leave objects a pinned chart renders to the chart's authors; the load-balancer opt-in does not", async () => {
+    const parent = "urn:pulumi:t::slipway::slipway:platform:Platform$kubernetes:helm.sh/v4:Chart::csi";
+    const rootPlugin = rec(DEPLOYMENT, pod({ resources: {} }, {}), { parent });
+    expect(await violations("container-resource-limits", [rootPlugin])).toEqual([]);
+    expect(await violations("runs-as-non-root", [rootPlugin])).toEqual([]);
+    const lb = rec("kubernetes:core/v1:Service", { metadata: { name: "traefik" }, spec: { type: "LoadBalancer" } }, { parent });
+    expect(await violations("load-balancer-opt-in", [lb])).toHaveLength(1);
+});
+
 test("every policy of the pack has its case above", () => {
     expect([...RESOURCE_POLICIES, ...STACK_POLICIES].map((p) => p.name).sort()).toEqual(CASES.map((c) => c[0]).sort());
 });
