@@ -96,7 +96,8 @@ export const RESOURCE_POLICIES: ResourceValidationPolicy[] = [
     resource("load-balancer-opt-in", `A Service of type LoadBalancer (a public address and a bill) carries ${LOAD_BALANCER_OPT_IN}: intended.`, "mandatory", (type, p, _o, _pr, report) => {
         const intended = (annotations?: Props) => annotations?.[LOAD_BALANCER_OPT_IN] === "intended";
         if (type === "kubernetes:core/v1:Service" && p.spec?.type === "LoadBalancer" && !intended(p.metadata?.annotations)) report(`Service ${p.metadata?.name} is a LoadBalancer without ${LOAD_BALANCER_OPT_IN}: intended`);
-        // Charts render their Services at deploy time: the chart's values say what they will be.
+        // Charts render their Services at deploy time. The CLI checks each rendered Service itself (the
+        // chart component reaches policies with no inputs); offline only the values show what they will be.
         const svc = type === "kubernetes:helm.sh/v4:Chart" ? p.values?.service : undefined;
         if (svc && (svc.spec?.type ?? svc.type) === "LoadBalancer" && !intended(svc.annotations)) report(`chart ${p.chart} renders a LoadBalancer Service without ${LOAD_BALANCER_OPT_IN}: intended`);
     }, "all"),
