@@ -110,14 +110,18 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): S
         }
     }
     // Which target sections belong: told whatever else is wrong, so one round of fixes is enough.
-    problems.push(...sectionProblems(own));
+    const sections = sectionProblems(own);
+    problems.push(...sections);
     const result = rootSchema.safeParse(own);
     if (!result.success) {
         problems.push(...result.error.issues.flatMap((i) => formatIssue(rootSchema, own, i)));
-        problems.push(...partialCrossFieldProblems(own, raw, ctx));
+        // Each app on its own: the valid ones still go through the cross-field and target rules.
+        const rawApps = Array.isArray(own.apps) ? own.apps : [];
+        const apps = rawApps.map((a) => appSchema.safeParse(a)).map((r) => (r.success ? r.data : undefined));
+        problems.push(...partialCrossFieldProblems(own, apps, raw, ctx));
         // When only apps fail, the target's rules (which read the cluster and data sections) still run.
-        if (ctx.targetProblems && sectionProblems(own).length === 0 && Array.isArray(own.apps)) {
-            const retry = rootSchema.safeParse({ ...own, apps: own.apps.filter((a) => appSchema.safeParse(a).success) });
+        if (ctx.targetProblems && sections.length === 0 && Array.isArray(own.apps)) {
+            const retry = rootSchema.safeParse({ ...own, apps: rawApps.filter((_, i) => apps[i] !== undefined) });
             if (retry.success) problems.push(...ctx.targetProblems(withDefaults(retry.data, ctx)));
         }
         throw new ConfigError(problems.map((p) => namingApp(p, own)));
@@ -125,7 +129,7 @@ export function parseConfig(raw: Record<string, unknown>, ctx: ConfigContext): S
     problems.push(...crossFieldProblems(result.data, raw, ctx));
     // The target's own rules (managed-service sizes, versions it offers...), on the same valid config.
     const cfg = withDefaults(result.data, ctx);
-    if (ctx.targetProblems && sectionProblems(own).length === 0) problems.push(...ctx.targetProblems(cfg));
+    if (ctx.targetProblems && sections.length === 0) problems.push(...ctx.targetProblems(cfg));
     if (problems.length > 0) throw new ConfigError(problems.map((p) => namingApp(p, own)));
     return cfg;
 }
@@ -167,7 +171,7 @@ function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
  * valid on its own is checked, so a schema error elsewhere hides none of these. Rules that read a
  * section which failed (the databases an app names, the cache) wait for it to parse.
  */
-function partialCrossFieldProblems(own: Record<string, unknown>, raw: Record<string, unknown>, ctx: ConfigContext): string[] {
+function partialCrossFieldProblems(own: Record<string, unknown>, apps: (AppConfig | undefined)[], raw: Record<string, unknown>, ctx: ConfigContext): string[] {
     const shape = rootSchema.shape;
     const target = shape.target.safeParse(own.target ?? "k3d");
     if (!target.success) return [];
@@ -178,7 +182,6 @@ function partialCrossFieldProblems(own: Record<string, unknown>, raw: Record<str
     };
     const database = section("database");
     const cache = section("cache");
-    const apps = Array.isArray(own.apps) ? own.apps.map((a) => appSchema.safeParse(a)).map((r) => (r.success ? r.data : undefined)) : [];
     const partial = { target: target.data, database: database.value, cache: cache.value, apps } as unknown as Parsed;
     return crossFieldProblems(partial, raw, ctx, { database: database.known, cache: cache.known });
 }
