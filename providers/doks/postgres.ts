@@ -2,11 +2,11 @@
 // private host, a database firewall that admits only the cluster, a standby when highly available,
 // daily backups at the configured hour, a maintenance window, storage that grows, TLS verified
 // against the project's CA. It yields the same DatabaseEndpoint as Cloud SQL and RDS.
-import { DatabaseCluster } from "@pulumi/digitalocean/databaseCluster";
 import { DatabasePostgresqlConfig } from "@pulumi/digitalocean/databasePostgresqlConfig";
 import { getDatabaseCaOutput } from "@pulumi/digitalocean/getDatabaseCa";
 import type { Provider as DoProvider } from "@pulumi/digitalocean/provider";
-import { clusterOnlyFirewall, type DatabaseClient } from "./firewall";
+import type { DatabaseClient } from "./firewall";
+import { privateDatabase } from "./private-database";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "../../lib/database-types";
@@ -75,26 +75,29 @@ export class DoPostgres extends pulumi.ComponentResource {
         const db = args.database;
         // doPostgresProblems refused anything but a daily schedule before any resource.
         const backupHour = Number((backupStartTime(db.backup.schedule) ?? "03:00").slice(0, 2));
-        const cluster = new DatabaseCluster(
-            `${name}-cluster`,
+        const { cluster, firewall } = privateDatabase(
+            name,
             {
-                name: `${args.name}-postgres`,
-                engine: "pg",
-                // A new major upgrades in place (DO's upgrade API), never replaces.
-                version: db.version,
-                size: DO_POSTGRES_SLUGS[db.size].slug,
+                name: args.name,
+                suffix: "postgres",
                 region: args.region,
                 nodeCount: db.highAvailability ? 2 : 1,
-                privateNetworkUuid: args.vpcId,
-                maintenanceWindows: [{ day: "sunday", hour: doMaintenanceHour(backupHour) }],
-                // The plan's disk grows by itself before it fills: 10 GiB whenever 80% is used.
-                storageAutoscale: { enabled: true, thresholdPercent: 80, incrementGib: 10 },
-                tags: ["slipway", `slipway-cluster-${args.name}`],
+                vpcId: args.vpcId,
+                client: args.client,
+                provider: args.provider,
+                dependsOn: args.dependsOn,
+                engine: {
+                    engine: "pg",
+                    // A new major upgrades in place (DO's upgrade API), never replaces.
+                    version: db.version,
+                    size: DO_POSTGRES_SLUGS[db.size].slug,
+                    maintenanceWindows: [{ day: "sunday", hour: doMaintenanceHour(backupHour) }],
+                    // The plan's disk grows by itself before it fills: 10 GiB whenever 80% is used.
+                    storageAutoscale: { enabled: true, thresholdPercent: 80, incrementGib: 10 },
+                },
             },
-            { ...o, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["password", "uri", "privateUri"] },
+            this,
         );
-        // Only the cluster's nodes and pods: not the internet, not other Droplets of the account.
-        const firewall = clusterOnlyFirewall(`${name}-firewall`, cluster.id, args.client, o);
         new DatabasePostgresqlConfig(`${name}-config`, { clusterId: cluster.id, backupHour, backupMinute: 0 }, o);
 
         const services: Record<string, ServiceDatabase> = {};

@@ -1,9 +1,9 @@
 // DO Managed Valkey (`cache.mode: managed` on DOKS; DO retired Redis on 2025-06-30): in the stack's
 // VPC, TLS only (rediss://, a Let's Encrypt certificate the system trust store verifies), noeviction
 // as in-cluster, a standby when highly available, a database firewall that admits only the cluster.
-import { DatabaseCluster } from "@pulumi/digitalocean/databaseCluster";
 import type { Provider as DoProvider } from "@pulumi/digitalocean/provider";
-import { clusterOnlyFirewall, type DatabaseClient } from "./firewall";
+import type { DatabaseClient } from "./firewall";
+import { privateDatabase } from "./private-database";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../../config";
 import type { CacheEndpoint } from "../../lib/cache-types";
@@ -31,26 +31,29 @@ export class DoValkey extends pulumi.ComponentResource {
 
     constructor(name: string, args: DoValkeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:cache:DoValkey", name, args, opts);
-        const o = { parent: this, provider: args.provider };
-        const cluster = new DatabaseCluster(
-            `${name}-cluster`,
+        // Protected like every store of state: DO keeps no backups of Valkey.
+        const { cluster } = privateDatabase(
+            name,
             {
-                name: `${args.name}-valkey`,
-                engine: "valkey",
-                version: DO_VALKEY_VERSION,
-                size: valkeySlug(args.cache.memoryMb, args.standby)!,
+                name: args.name,
+                suffix: "valkey",
                 region: args.region,
                 nodeCount: args.standby ? 2 : 1,
-                privateNetworkUuid: args.vpcId,
-                // The API's value (underscores); sessions and queues fail loudly at maxmemory rather than vanish.
-                evictionPolicy: "noeviction",
-                maintenanceWindows: [{ day: "sunday", hour: "06:00" }],
-                tags: ["slipway", `slipway-cluster-${args.name}`],
+                vpcId: args.vpcId,
+                client: args.client,
+                provider: args.provider,
+                dependsOn: args.dependsOn,
+                engine: {
+                    engine: "valkey",
+                    version: DO_VALKEY_VERSION,
+                    size: valkeySlug(args.cache.memoryMb, args.standby)!,
+                    // The API's value (underscores); sessions and queues fail loudly at maxmemory rather than vanish.
+                    evictionPolicy: "noeviction",
+                    maintenanceWindows: [{ day: "sunday", hour: "06:00" }],
+                },
             },
-            // Protected like every store of state: DO keeps no backups of Valkey.
-            { ...o, protect: true, dependsOn: args.dependsOn, additionalSecretOutputs: ["password", "uri", "privateUri"] },
+            this,
         );
-        clusterOnlyFirewall(`${name}-firewall`, cluster.id, args.client, o);
         // A DNS name: the firewall, not an egress policy, fences it.
         this.endpoint = { host: cluster.privateHost, port: cluster.port, password: pulumi.secret(cluster.password), tls: true, hostIsPrivateAddress: false };
         this.registerOutputs({ host: this.endpoint.host });
