@@ -14,6 +14,11 @@ export const HETZNER_ZONES: Record<string, readonly string[]> = {
 };
 export const HETZNER_LOCATIONS = Object.values(HETZNER_ZONES).flat() as [string, ...string[]];
 
+/** The network zone a location belongs to (undefined for an unknown location). */
+export function networkZoneOf(location: string): string | undefined {
+    return Object.entries(HETZNER_ZONES).find(([, ls]) => ls.includes(location))?.[0];
+}
+
 /**
  * Server types Hetzner sells on 2026-11-29 and where (the CX gen-3 line replaced cx22-cx52, which
  * are deprecated; CX and CAX are sold in the EU locations only, CPX everywhere). `hcloud server-type
@@ -61,7 +66,7 @@ export const hetznerSchema = z
         for (const [what, range] of [["pods", "10.42.0.0/16"], ["Services", "10.43.0.0/16"]]) {
             if (cidrsOverlap(h.networkCidr, range)) ctx.addIssue({ code: "custom", path: ["networkCidr"], message: `${h.networkCidr} overlaps the range k3s gives ${what} (${range}); choose another 10.x.0.0/16` });
         }
-        const zones = new Set(h.locations.map((l) => Object.entries(HETZNER_ZONES).find(([, ls]) => ls.includes(l))![0]));
+        const zones = new Set(h.locations.map(networkZoneOf));
         if (zones.size > 1) ctx.addIssue({ code: "custom", path: ["locations"], message: `spans network zones ${[...zones].join(", ")}; one private network covers one zone: ${Object.entries(HETZNER_ZONES).map(([z, ls]) => `${z} (${ls.join(", ")})`).join("; ")}` });
         for (const key of ["serverType", "controlPlaneType"] as const) {
             const sold = HETZNER_SERVER_TYPES[h[key]].locations;

@@ -17,7 +17,7 @@ import { k3sRelease, type KubernetesMinor } from "../../versions";
 import { kubernetesProviders } from "../kubernetes";
 import { traefikGateway } from "../traefik/gateway";
 import { cloudInit, type NodeRole } from "./cloud-init";
-import { HETZNER_ZONES } from "./config";
+import { networkZoneOf } from "./config";
 import type { HetznerConfig } from "../../config";
 import { hetznerAddons } from "./addons";
 import { HetznerNetwork, numericId, privateAddresses } from "./network";
@@ -61,7 +61,7 @@ export class HetznerCluster extends pulumi.ComponentResource implements Cluster 
         const h = args.hetzner;
         const hcloud = new HcloudProvider(`${name}-hcloud`, { token: token! }, { parent: this });
         const o = { parent: this, provider: hcloud };
-        const zone = Object.entries(HETZNER_ZONES).find(([, ls]) => ls.includes(h.locations[0]))![0];
+        const zone = networkZoneOf(h.locations[0])!;
         const addresses = privateAddresses(h.networkCidr, h.controlPlanes, h.workers);
         const net = new HetznerNetwork(`${name}-net`, { clusterName: args.name, networkCidr: h.networkCidr, networkZone: zone, location: h.locations[0], adminCidrs: h.adminCidrs, addresses, provider: hcloud }, { parent: this });
 

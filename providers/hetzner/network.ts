@@ -41,8 +41,6 @@ export class HetznerNetwork extends pulumi.ComponentResource {
     public readonly subnet: NetworkSubnet;
     public readonly firewallId: pulumi.Output<number>;
     public readonly sshKeyName: pulumi.Output<string>;
-    /** The private key of the servers' SSH key (secret), for break-glass access: `pulumi stack output`. */
-    public readonly sshPrivateKey: pulumi.Output<string>;
     public readonly apiLoadBalancer: LoadBalancer;
 
     constructor(name: string, args: HetznerNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -69,10 +67,10 @@ export class HetznerNetwork extends pulumi.ComponentResource {
         );
         this.firewallId = numericId(firewall);
 
+        // Its private half stays in the state only, secret (`pulumi stack export --show-secrets`), for break-glass access.
         const key = new PrivateKey(`${name}-ssh-key`, { algorithm: "ED25519" }, { parent: this, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] });
         const sshKey = new SshKey(`${name}-ssh`, { name: args.clusterName, publicKey: key.publicKeyOpenssh, labels }, o);
         this.sshKeyName = sshKey.name;
-        this.sshPrivateKey = pulumi.secret(key.privateKeyOpenssh);
 
         // The API behind one private address: workers join through it, whichever control plane is up.
         // No public interface: a load balancer has no firewall, so the public API stays on the servers, fenced above.
