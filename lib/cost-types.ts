@@ -1,5 +1,12 @@
-// The shape of a target's price table, which the offline plan's cost estimate sums (scripts/cost.ts).
-import type { RecordedResource } from "../scripts/offline";
+// The shape of a target's price table, which both the `costEstimate` stack output (lib/cost-ledger.ts)
+// and the offline plan (scripts/cost.ts) sum.
+
+/** What a price table reads of a resource: its type token, name and inputs (as registered). */
+export interface PricedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, any>;
+}
 
 export interface CostLine {
     readonly resource: string;
@@ -7,9 +14,9 @@ export interface CostLine {
     readonly monthlyUsd: number;
 }
 
-/** One target's dated prices: the cost lines of the resources it knows, from a stack's recorded resources. */
+/** One target's dated prices: the cost lines of the resources it knows, from a stack's resources. */
 export interface PriceTable {
     /** When the prices were read ("2026-10"). */
     readonly date: string;
-    costs(resources: readonly RecordedResource[]): CostLine[];
+    costs(resources: readonly PricedResource[]): CostLine[];
 }

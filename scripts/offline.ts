@@ -8,6 +8,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { readStackConfig, SlipwayConfig } from "../config";
 import { offlineInvoke } from "./offline-invokes";
+import { ResolvedConfig, resolveStackConfig } from "./project-config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 const PROJECT = "slipway";
@@ -63,32 +64,16 @@ export function parsedStackConfig(stack: string, dir = PROJECT_DIR): SlipwayConf
     return readStackConfig(stack, config, (k) => secretKeys.includes(k));
 }
 
-/** Reads `Pulumi.<stack>.yaml` (with Pulumi.yaml's defaults) into the runtime's flat config form. */
-export function loadStackConfig(stack: string, dir = PROJECT_DIR): { config: Record<string, string>; secretKeys: string[] } {
+/**
+ * `Pulumi.<stack>.yaml` merged with Pulumi.yaml's project-level config, as the CLI resolves it
+ * (scripts/project-config.ts), in the runtime's flat form. Secret values become placeholders.
+ */
+export function loadStackConfig(stack: string, dir = PROJECT_DIR): ResolvedConfig {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${path.basename(file)} in ${dir}`);
     const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { config?: Record<string, any> };
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
-    for (const [key, decl] of Object.entries(project.config ?? {})) {
-        if (decl && typeof decl === "object" && "default" in decl) config[qualify(key)] = encode(decl.default);
-    }
-    for (const [key, value] of Object.entries(stackFile.config ?? {})) {
-        if (value && typeof value === "object" && "secure" in (value as object)) {
-            // Ciphertext cannot be decrypted offline; a placeholder stands in, still marked secret.
-            config[qualify(key)] = `offline-placeholder-for-${key}`;
-            secretKeys.push(qualify(key));
-        } else {
-            config[qualify(key)] = encode(value);
-        }
-    }
-    return { config, secretKeys };
-}
-
-function encode(value: unknown): string {
-    return typeof value === "string" ? value : JSON.stringify(value);
+    const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, unknown> };
+    return resolveStackConfig(project.name, stack, project.config, stackFile.config);
 }
 
 // Splits the runtime's secret wrappers out of deserialized inputs.

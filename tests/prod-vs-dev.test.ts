@@ -94,7 +94,7 @@ const DOKS_SPECIFIC = [
 ];
 
 describe("prod vs dev: the same apps, only target-specific fields differ", () => {
-    test("the stack files' slipway:apps blocks are identical", () => {
+    test("both stacks resolve the same slipway:apps (Pulumi.yaml's, shared by every stack)", () => {
         expect(stackConfig("prod").config["slipway:apps"]).toBe(stackConfig("dev").config["slipway:apps"]);
     });
 

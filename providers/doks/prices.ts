@@ -2,8 +2,7 @@
 // prices, USD, a 730-hour month, Droplets and databases are capped at their monthly price), from
 // the recorded resources. A guide for reviewing a plan, not a quote: DO's API (`/v2/sizes`,
 // `doctl compute size list`) has the live figures.
-import type { CostLine, PriceTable } from "../../lib/cost-types";
-import type { RecordedResource } from "../../scripts/offline";
+import type { CostLine, PriceTable, PricedResource } from "../../lib/cost-types";
 
 export const DO_PRICE_TABLE = {
     date: "2026-11",
@@ -29,7 +28,7 @@ function poolLine(resource: string, pool: Record<string, any>): CostLine {
     return { resource, detail: `${nodes} x ${pool.size} (autoscaling floor)`, monthlyUsd: nodes * (DO_PRICES.dropletMonth[pool.size] ?? NaN) };
 }
 
-export function doCostOf(r: RecordedResource): CostLine[] {
+export function doCostOf(r: PricedResource): CostLine[] {
     const i = r.inputs;
     switch (r.type) {
         case "digitalocean:index/kubernetesCluster:KubernetesCluster":
@@ -50,7 +49,7 @@ export function doCostOf(r: RecordedResource): CostLine[] {
 }
 
 /** The Network Load Balancer DOKS makes for a cilium Gateway: not a Pulumi resource, priced from the Gateway. */
-function gatewayLoadBalancer(resources: readonly RecordedResource[]): CostLine[] {
+function gatewayLoadBalancer(resources: readonly PricedResource[]): CostLine[] {
     return resources
         .filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" && r.inputs.spec?.gatewayClassName === "cilium")
         .map((r) => ({ resource: r.name, detail: "DO load balancer for the Gateway", monthlyUsd: DO_PRICES.loadBalancerMonth }));

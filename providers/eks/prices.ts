@@ -1,8 +1,7 @@
 // EKS's price table: a rough monthly cost of the AWS resources a stack would create (us-east-1,
 // on-demand list prices, USD), from the recorded resources. Usage-based charges are priced at the
 // stated monthly volumes. A guide for reviewing a plan, not a quote.
-import type { CostLine, PriceTable } from "../../lib/cost-types";
-import type { RecordedResource } from "../../scripts/offline";
+import type { CostLine, PriceTable, PricedResource } from "../../lib/cost-types";
 
 const HOURS_PER_MONTH = 730;
 
@@ -39,7 +38,7 @@ export const AWS_PRICES = {
 /** Monthly volumes the usage-based lines assume (a small product's first months). */
 export const AWS_USAGE = { natEgressGb: 50, controlPlaneLogsGb: 5, nlbLcu: 1 };
 
-export function awsCostOf(r: RecordedResource): CostLine | undefined {
+export function awsCostOf(r: PricedResource): CostLine | undefined {
     const i = r.inputs;
     switch (r.type) {
         case "aws:eks/cluster:Cluster":
@@ -76,7 +75,7 @@ export function awsCostOf(r: RecordedResource): CostLine | undefined {
 }
 
 /** The load balancer EKS's cloud controller makes for Traefik's Service: not a Pulumi resource, so priced from the chart. */
-function nlbLine(resources: readonly RecordedResource[]): CostLine[] {
+function nlbLine(resources: readonly PricedResource[]): CostLine[] {
     const chart = resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.inputs.values?.service?.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] === "nlb");
     if (!chart) return [];
     return [{ resource: chart.name, detail: `NLB for Traefik, ${AWS_USAGE.nlbLcu} LCU`, monthlyUsd: (AWS_PRICES.nlbHour + AWS_USAGE.nlbLcu * AWS_PRICES.nlbLcuHour) * HOURS_PER_MONTH }];

@@ -3,8 +3,7 @@
 // ingestion) are priced at the stated monthly volumes in USAGE, so a reviewer sees they exist and
 // what they would be at that volume. E2 machines get no sustained-use discount, so none is applied.
 // A guide for reviewing a plan, not a quote.
-import type { CostLine, PriceTable } from "../../lib/cost-types";
-import type { RecordedResource } from "../../scripts/offline";
+import type { CostLine, PriceTable, PricedResource } from "../../lib/cost-types";
 
 const HOURS_PER_MONTH = 730;
 
@@ -60,7 +59,7 @@ export interface CostContext {
 }
 
 /** Nodes the stack runs at its autoscaling floor (what NAT is billed per). */
-function nodeCount(resources: readonly RecordedResource[]): number {
+function nodeCount(resources: readonly PricedResource[]): number {
     return resources.filter((r) => r.type === "gcp:container/nodePool:NodePool").reduce((sum, r) => sum + poolNodes(r.inputs).nodes, 0);
 }
 
@@ -70,7 +69,7 @@ function poolNodes(i: Record<string, any>): { nodes: number; zones: number } {
 }
 
 /** The cost of one resource, or undefined when it is free or not modelled. */
-export function costOf(r: RecordedResource, context: CostContext = { nodes: 0 }): CostLine | undefined {
+export function costOf(r: PricedResource, context: CostContext = { nodes: 0 }): CostLine | undefined {
     const i = r.inputs;
     switch (r.type) {
         case "gcp:container/cluster:Cluster":

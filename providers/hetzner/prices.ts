@@ -2,8 +2,7 @@
 // EUR, converted to USD), from the recorded resources. Hetzner raised prices on 2026-04-01 and again
 // for new orders on 2026-06-15; the figures below are the latest confirmed (May 2026) or derived,
 // marked. `GET https://api.hetzner.cloud/v1/pricing` has the live ones. A guide, not a quote.
-import type { CostLine, PriceTable } from "../../lib/cost-types";
-import type { RecordedResource } from "../../scripts/offline";
+import type { CostLine, PriceTable, PricedResource } from "../../lib/cost-types";
 
 export const HETZNER_PRICE_TABLE = {
     date: "2026-11",
@@ -29,7 +28,7 @@ export const HETZNER_EUR = {
 const usd = (eur: number) => eur * HETZNER_PRICE_TABLE.usdPerEur;
 
 /** The volumes the CSI driver will make for the stack's claims: templates x replicas and standalone claims. */
-function volumeGbs(resources: readonly RecordedResource[]): number[] {
+function volumeGbs(resources: readonly PricedResource[]): number[] {
     const gb = (q: string) => Math.max(HETZNER_EUR.minVolumeGb, Math.ceil(Number(/^(\d+)Gi$/.exec(q)?.[1] ?? NaN)));
     return resources.flatMap((r) => {
         if (r.type === "kubernetes:apps/v1:StatefulSet") return (r.inputs.spec?.volumeClaimTemplates ?? []).flatMap((t: any) => Array(r.inputs.spec.replicas ?? 1).fill(gb(t.spec.resources.requests.storage)));

@@ -1,0 +1,154 @@
+// A stack's config exactly as the Pulumi CLI resolves it before the program runs: Pulumi.yaml's
+// project-level `config` block merged under Pulumi.<stack>.yaml, with the CLI's own checks and
+// errors. Mirrors pulumi/pulumi v3.248.0 (the CLI that ships with @pulumi/pulumi 3.248.0):
+//   sdk/go/common/workspace/project.json   which forms a `config` entry may take
+//   sdk/go/common/workspace/project.go     RewriteShorthandConfigValues, Project.Validate, ValidateConfigValue
+//   sdk/go/common/workspace/config.go      mergeConfig, validateStackConfigValue
+// The offline plan and every test load stacks through this, so a stack that would fail `pulumi up`
+// at config time fails here with the CLI's message. (ESC environments are not modelled: Slipway's
+// stacks name none.)
+
+export interface ResolvedConfig {
+    /** Full key (`slipway:apps`) -> the string the language host receives (objects as JSON). */
+    readonly config: Record<string, string>;
+    /** Keys whose stack value is a `secure:` ciphertext (anywhere inside it). */
+    readonly secretKeys: string[];
+}
+
+type Declaration = { type?: string; items?: { type: string; items?: unknown }; description?: string; secret?: boolean; default?: unknown; value?: unknown };
+
+const DECLARATION_KEYS = new Set(["type", "items", "description", "secret", "default", "value"]);
+const TYPES = new Set(["string", "integer", "boolean", "array", "object"]);
+
+const isPrimitive = (v: unknown) => typeof v === "string" || typeof v === "boolean" || Number.isInteger(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** project.go configKeyIsNamespacedByProject: a bare key, or one under the project's own name. */
+export function namespacedByProject(project: string, key: string): boolean {
+    return !key.includes(":") || key.startsWith(`${project}:`);
+}
+
+/** config.go parseConfigKey: a bare key gets the project's namespace. */
+const fullKey = (project: string, key: string) => (key.includes(":") ? key : `${project}:${key}`);
+
+/**
+ * Pulumi.yaml's `config` entries as declarations: project.json allows a string, integer, boolean,
+ * array or a declaration object (additionalProperties: false); RewriteShorthandConfigValues turns the
+ * short forms into `default` (own namespace) or `value` (another namespace). An object in short form
+ * is not allowed: the CLI refuses the whole Pulumi.yaml ("oneOf failed").
+ */
+export function projectDeclarations(projectName: string, config: Record<string, unknown> | undefined): Record<string, Declaration> {
+    const declarations: Record<string, Declaration> = {};
+    for (const [key, entry] of Object.entries(config ?? {})) {
+        if (isPrimitive(entry) || Array.isArray(entry)) {
+            declarations[key] = namespacedByProject(projectName, key) ? { default: entry } : { value: entry };
+            continue;
+        }
+        const unknown = isPlainObject(entry) ? Object.keys(entry).filter((k) => !DECLARATION_KEYS.has(k)) : [];
+        if (!isPlainObject(entry) || unknown.length > 0 || (entry.type !== undefined && !TYPES.has(entry.type as string))) {
+            throw new Error(
+                `Pulumi.yaml: config '${key}' is not a valid entry (the CLI's schema: oneOf failed): a short form may be a string, integer, boolean or array; ` +
+                    `an object value goes under 'value:' (or 'default:'); a declaration takes only ${[...DECLARATION_KEYS].join(", ")}` +
+                    (unknown.length > 0 ? `; found ${unknown.join(", ")}` : ""),
+            );
+        }
+        declarations[key] = entry as Declaration;
+    }
+    return declarations;
+}
+
+/** project.go ValidateConfigValue. */
+export function validConfigValue(type: string, items: Declaration["items"], value: unknown): boolean {
+    if (type === "string") return typeof value === "string";
+    if (type === "integer") return Number.isInteger(value) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+    if (type === "boolean") return typeof value === "boolean" || value === "true" || value === "false";
+    if (type === "object") return isPlainObject(value);
+    return Array.isArray(value) && items !== undefined && value.every((v) => validConfigValue(items.type, items.items as Declaration["items"], v));
+}
+
+/** project.go Project.Validate: the CLI refuses the project before reading any stack. */
+export function validateProject(projectName: string, declarations: Record<string, Declaration>): void {
+    for (const [key, d] of Object.entries(declarations)) {
+        if (d.default !== undefined && d.value !== undefined) throw new Error(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
+        if (namespacedByProject(projectName, key)) {
+            if (d.type === "array" && d.items === undefined) {
+                throw new Error(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+            }
+            if (d.type !== undefined && d.default !== undefined && !validConfigValue(d.type, d.items, d.default)) {
+                throw new Error(`The default value specified for configuration key '${key}' is not of the expected type '${d.type}'`);
+            }
+        } else {
+            if (d.type !== undefined) throw new Error(`Configuration key '${key}' is not namespaced by the project and should not define a type`);
+            if (d.default !== undefined) {
+                throw new Error(`Configuration key '${key}' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?`);
+            }
+            if (d.value === undefined) throw new Error(`Configuration key '${key}' is namespaced and must provide an attribute 'value'`);
+        }
+    }
+}
+
+/** config.go createConfigValue: primitives as text, anything else as JSON. */
+const encode = (value: unknown) => (isPrimitive(value) ? String(value) : JSON.stringify(value));
+
+/** Replaces every `secure:` leaf with a placeholder (ciphertext cannot be decrypted offline); true if any. */
+function withoutCiphertext(value: unknown, key: string): { value: unknown; secure: boolean } {
+    if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.secure === "string") return { value: `offline-placeholder-for-${key}`, secure: true };
+    if (Array.isArray(value) || isPlainObject(value)) {
+        let secure = false;
+        const walk = (v: unknown) => {
+            const r = withoutCiphertext(v, key);
+            secure ||= r.secure;
+            return r.value;
+        };
+        return { value: Array.isArray(value) ? value.map(walk) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)])), secure };
+    }
+    return { value, secure: false };
+}
+
+/**
+ * config.go mergeConfig + validateStackConfigValues: a stack's own value wins outright (no deep merge
+ * of objects: the project value is used only when the stack lacks the key); a project-namespaced
+ * key declared with neither `default` nor `value` must be set by every stack; typed keys are checked.
+ */
+export function resolveStackConfig(projectName: string, stack: string, projectConfig: Record<string, unknown> | undefined, stackConfig: Record<string, unknown> | undefined): ResolvedConfig {
+    const declarations = projectDeclarations(projectName, projectConfig);
+    validateProject(projectName, declarations);
+    const config: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const secretKeys: string[] = [];
+    for (const [key, raw] of Object.entries(stackConfig ?? {})) {
+        const full = fullKey(projectName, key);
+        const { value, secure } = withoutCiphertext(raw, full);
+        if (secure) secretKeys.push(full);
+        values[full] = value;
+        config[full] = encode(value);
+    }
+    const missing: string[] = [];
+    for (const key of Object.keys(declarations).sort()) {
+        const d = declarations[key];
+        const full = fullKey(projectName, key);
+        const projectValue = d.value ?? d.default;
+        if (!(full in config)) {
+            if (projectValue === undefined) {
+                if (full.startsWith(`${projectName}:`)) missing.push(key);
+                continue;
+            }
+            config[full] = encode(projectValue);
+            continue;
+        }
+        if (d.type === undefined) continue;
+        if (d.secret && !secretKeys.includes(full)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+        // The CLI checks the stack's text, or the decoded structure of an object value.
+        const checked = isPlainObject(values[full]) || Array.isArray(values[full]) ? values[full] : config[full];
+        if (!secretKeys.includes(full) && !validConfigValue(d.type, d.items, checked)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be of type '${d.type}'`);
+    }
+    if (missing.length > 0) throw new Error(`Stack '${stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${formatMissing(missing)}`);
+    return { config, secretKeys };
+}
+
+/** config.go formatMissingKeys. */
+function formatMissing(keys: string[]): string {
+    if (keys.length === 1) return `'${keys[0]}'`;
+    const sorted = [...keys].sort();
+    return sorted.map((k, i) => (i === sorted.length - 1 ? `and '${k}'` : i === sorted.length - 2 ? `'${k}' ` : `'${k}', `)).join("");
+}
