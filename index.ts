@@ -8,6 +8,8 @@ import { ManagedEgress } from "./components/data/managed-egress";
 import { Redis } from "./components/data/redis";
 import { Platform } from "./components/platform/platform";
 import { createCluster, targetProblems } from "./providers";
+import { PRICE_TABLES } from "./providers/prices";
+import { CostLedger } from "./lib/cost-ledger";
 import { appUrl } from "./lib/contracts";
 import { skipMappingPromiseDebugStacks } from "./lib/stack-traces";
 
@@ -18,7 +20,11 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 const cfg = readStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), isConfigSecret, targetProblems);
 const slipwayConfig = new pulumi.Config("slipway");
 
-const cluster = createCluster(cfg);
+// Every top-level component records what it registers, for the costEstimate output.
+const costs = new CostLedger();
+const recorded = { transformations: [costs.record] };
+
+const cluster = createCluster(cfg, recorded);
 
 const platform = new Platform(cfg.cluster.name, {
     provider: cluster.provider,
@@ -31,7 +37,7 @@ const platform = new Platform(cfg.cluster.name, {
     tlsHosts: [...new Set(cfg.apps.flatMap((a) => (a.ingress?.tls ? [a.ingress.host] : [])))],
     dependsOn: cluster.ready,
     blockedEgress: cluster.blockedEgress,
-});
+}, recorded);
 
 /** The off-site copy of the backups, its key pair read from the secret config keys it names. */
 function offsiteBackup(o: NonNullable<NonNullable<typeof cfg.database>["backup"]["offsite"]> | undefined) {
@@ -49,7 +55,7 @@ const database = cfg.database
           retainedProvider: cluster.retainedProvider,
           dependsOn: platform.ready,
           offsite: offsiteBackup(cfg.database.backup.offsite),
-      })
+      }, recorded)
     : undefined;
 const cache = cfg.cache
     ? new Redis(`${cfg.cluster.name}-cache`, {
@@ -59,13 +65,13 @@ const cache = cfg.cache
           provider: cluster.provider,
           storageClass: cluster.retainedStorageClass,
           dependsOn: platform.ready,
-      })
+      }, recorded)
     : undefined;
 
 // Managed services on private IPs: only their clients in the namespace may reach them.
 const managedAccess = [database?.managedAccess, cache?.managedAccess].filter((a) => a !== undefined);
 if (managedAccess.length > 0) {
-    new ManagedEgress(`${cfg.cluster.name}-managed-egress`, { namespace: platform.namespace, provider: cluster.provider, services: managedAccess, dependsOn: platform.ready });
+    new ManagedEgress(`${cfg.cluster.name}-managed-egress`, { namespace: platform.namespace, provider: cluster.provider, services: managedAccess, dependsOn: platform.ready }, recorded);
 }
 
 const apps = deployApps({
@@ -78,7 +84,7 @@ const apps = deployApps({
     migrateEnvFrom: (app) => [...(app.database ? [database!.migrations[app.database]] : []), ...(app.cache ? [cache!.url] : [])],
     secretConfig: (key) => slipwayConfig.requireSecret(key),
     dependsOn: [...platform.ready, ...(database?.ready ?? [])],
-});
+}, recorded);
 
 export const target = cfg.target;
 export const clusterName = cluster.name;
@@ -105,4 +111,6 @@ export const databases = cfg.database?.databases.map((d) => d.name);
 export const kubeContext = cfg.existing?.context;
 export const kubeconfigPath = cfg.existing?.kubeconfig;
 /** In-cluster Postgres: the Service `npm run migrate-data` port-forwards to (with kubeconfig and namespace). */
+/** Monthly cost in USD from the dated price tables (the same figures `npm run plan` prints). */
+export const costEstimate = costs.estimate(PRICE_TABLES);
 export const databaseService = cfg.database?.mode === "in-cluster" ? database!.server.host : undefined;

@@ -1,10 +1,11 @@
 // Picks the stack's cluster target. Each target's module (and its cloud SDK) is loaded only when
 // selected, so a k3d stack never pays for loading @pulumi/gcp.
+import type * as pulumi from "@pulumi/pulumi";
 import type { SlipwayConfig, Target } from "../config";
 import { ConfigError } from "../config";
 import type { Cluster } from "../lib/contracts";
 
-type TargetModule = { createCluster(cfg: SlipwayConfig): Cluster; configProblems?(cfg: SlipwayConfig): string[] };
+type TargetModule = { createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster; configProblems?(cfg: SlipwayConfig): string[] };
 
 const TARGET_MODULES: Partial<Record<Target, () => TargetModule>> = {
     k3d: () => require("./k3d"),
@@ -25,9 +26,9 @@ export function assertTargetBuilt(target: Target): void {
     }
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
     assertTargetBuilt(cfg.target);
-    return TARGET_MODULES[cfg.target]!().createCluster(cfg);
+    return TARGET_MODULES[cfg.target]!().createCluster(cfg, opts);
 }
 
 /**

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { estimateMonthlyCost } from "./cost";
+import type { CostEstimate } from "../lib/cost-ledger";
 import { diffObjects } from "./diff";
 import { deployTimeExpansions, kubernetesObjects, manifestFileName } from "./manifests";
 import { PROJECT_DIR, ProgramRun, RecordedResource, runProgram } from "./offline";
@@ -27,10 +27,7 @@ async function main(stacks: string[]): Promise<void> {
         const expansions = deployTimeExpansions(run);
         console.log(`\n${run.resources.length} resources, ${kubernetesObjects(run).length} Kubernetes objects written to ${path.relative(process.cwd(), dir) || "."}/`);
         for (const e of expansions) console.log(`  expanded at deploy time: ${e.type} ${e.name} (${summarize(e)})`);
-        const cost = estimateMonthlyCost(run.resources);
-        const dated = cost.dates.length > 0 ? `list prices of ${cost.dates.join(", ")}; internet egress excluded, usage lines at the stated volumes` : "nothing billed by a cloud";
-        console.log(`estimated cost: $${cost.totalUsd.toFixed(0)}/month (${dated})`);
-        for (const line of cost.lines) console.log(`  $${line.monthlyUsd.toFixed(0).padStart(5)}  ${line.resource}: ${line.detail}`);
+        printCost(run.outputs.costEstimate as CostEstimate);
         const violations = await runPolicies(run.resources);
         const mandatory = violations.filter((v) => v.level === "mandatory");
         console.log(`policies (policy/, as \`pulumi preview --policy-pack policy\` runs them): ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory violations`);
@@ -41,6 +38,13 @@ async function main(stacks: string[]): Promise<void> {
         console.log(`planned in ${ms.toFixed(0)} ms\n`);
     }
     if (runs.length === 2) printSwitch(runs[0], runs[1]);
+}
+
+/** The stack's `costEstimate` output, as `pulumi stack output costEstimate` would show it. */
+function printCost(cost: CostEstimate): void {
+    const dated = cost.priceTables.length > 0 ? `list prices of ${cost.priceTables.join(", ")}; internet egress excluded, usage lines at the stated volumes` : "nothing billed by a cloud";
+    console.log(`estimated cost (output costEstimate): $${cost.monthlyTotal.toFixed(0)}/month (${dated})`);
+    for (const item of cost.items) console.log(`  ${item.monthly === null ? "    ?" : `$${item.monthly.toFixed(0).padStart(5)}`}  ${item.resource}: ${item.detail}`);
 }
 
 function printTree(run: ProgramRun): void {

@@ -76,9 +76,9 @@ describe("what the first estimate missed", () => {
 
 describe("stack totals", () => {
     test("dev (k3d) costs nothing; prod is the sum of its cluster, nodes, database, cache and load balancer", async () => {
-        expect(estimateMonthlyCost((await runStack("dev")).resources).totalUsd).toBe(0);
+        expect(estimateMonthlyCost((await runStack("dev")).resources).monthlyTotal).toBe(0);
         const prod = estimateMonthlyCost((await runStack("prod")).resources);
-        expect(prod.lines.map((l) => l.resource).sort()).toEqual([
+        expect(prod.items.map((l) => l.resource).sort()).toEqual([
             "shop-cache-managed-instance",
             "shop-cluster",
             "shop-db-managed-instance",
@@ -88,7 +88,30 @@ describe("stack totals", () => {
             "shop-nodes",
             "shop-secrets-encryption-key",
         ]);
-        expect(prod.totalUsd).toBeCloseTo(prod.lines.reduce((s, l) => s + l.monthlyUsd, 0), 6);
-        expect(prod.totalUsd).toBeGreaterThan(0);
+        expect(prod.monthlyTotal).toBeCloseTo(prod.items.reduce((s, l) => s + l.monthly!, 0), 1);
+        expect(prod.monthlyTotal).toBeGreaterThan(0);
+    });
+});
+
+describe("the costEstimate ledger at preview", () => {
+    // A price table that reports what it was given, to see which inputs reach the tables.
+    const echo = { date: "2026-11", costs: (rs: readonly { name: string; inputs: Record<string, any> }[]) => rs.map((r) => ({ resource: r.name, detail: JSON.stringify(r.inputs), monthlyUsd: 1 })) };
+
+    test("values computed at preview (unknown) and secrets are left out; plain and resolved inputs reach the price tables", async () => {
+        const { CostLedger } = require("../lib/cost-ledger") as typeof import("../lib/cost-ledger");
+        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        const ledger = new CostLedger();
+        const props = { size: "s-2vcpu-4gb", nodes: pulumi.output(Promise.resolve(3)), clusterId: pulumi.output(pulumi.unknown), password: pulumi.secret("hunter2"), nested: { count: Promise.resolve(2), id: pulumi.output(pulumi.unknown) } };
+        ledger.record({ type: "digitalocean:index/kubernetesNodePool:KubernetesNodePool", name: "pool", props, opts: {}, resource: undefined as any });
+        const estimate = await (ledger.estimate([echo]) as any).promise();
+        expect(JSON.parse(estimate.items[0].detail)).toEqual({ size: "s-2vcpu-4gb", nodes: 3, nested: { count: 2 } });
+        expect(JSON.stringify(estimate)).not.toContain("hunter2");
+        expect(estimate.monthlyTotal).toBe(1);
+    });
+
+    test("an item a table cannot price is listed with monthly null and left out of the total, which stays a number", () => {
+        const { summarizeCost } = require("../lib/cost-ledger") as typeof import("../lib/cost-ledger");
+        const table = { date: "2026-11", costs: () => [{ resource: "a", detail: "x", monthlyUsd: NaN }, { resource: "b", detail: "y", monthlyUsd: 2.004 }] };
+        expect(summarizeCost([table], [])).toMatchObject({ monthlyTotal: 2, items: [{ resource: "a", monthly: null }, { resource: "b", monthly: 2 }], priceTables: ["2026-11"] });
     });
 });

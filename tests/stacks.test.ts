@@ -5,7 +5,8 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import type { ProgramRun } from "../scripts/offline";
 import type { ObservedRun } from "./helpers";
-import { allStrings, findAll, kubernetesProviderOf, onWrongKubernetesProvider, observeRun, plainStrings, PROJECT_DIR, secretStrings, stackNames } from "./helpers";
+import { estimateMonthlyCost } from "../scripts/cost";
+import { allStrings, findAll, kubernetesProviderOf, onWrongKubernetesProvider, observeRun, plainStrings, PROJECT_DIR, secretStrings, stackNames, stackValues } from "./helpers";
 
 const STACKS = stackNames();
 const runs = new Map<string, ObservedRun>();
@@ -49,12 +50,23 @@ describe.each(STACKS)("Pulumi.%s.yaml", (stack) => {
         expect(run.outputs.target).toBe(stackFile(stack).config["slipway:target"]);
     });
 
-    test("deploys the same slipway:apps as Pulumi.dev.yaml", () => {
-        expect(stackFile(stack).config["slipway:apps"]).toEqual(stackFile("dev").config["slipway:apps"]);
+    test("deploys the same slipway:apps as dev (Pulumi.yaml's, merged as the CLI merges)", () => {
+        expect(stackValues(stack)["slipway:apps"]).toEqual(stackValues("dev")["slipway:apps"]);
+        expect(findAll(ran(stack), "slipway:app:App").map((a) => a.name)).toEqual(findAll(ran("dev"), "slipway:app:App").map((a) => a.name));
     });
 
     test("holds no plaintext credential", () => {
         expect(plaintextCredentials(stackFile(stack).config)).toEqual([]);
+    });
+
+    test("its costEstimate output is the plan's estimate over every resource it registered (the ledger misses none)", () => {
+        const run = ran(stack);
+        const output = run.outputs.costEstimate as ReturnType<typeof estimateMonthlyCost>;
+        expect(output).toEqual(estimateMonthlyCost(run.resources));
+        expect(run.secretOutputs).not.toContain("costEstimate");
+        expect(output.items.every((i) => i.monthly !== null && i.monthly >= 0)).toBe(true);
+        expect(output.monthlyTotal).toBeCloseTo(output.items.reduce((sum, i) => sum + i.monthly!, 0), 1);
+        if (output.items.length > 0) expect(output.priceTables).toEqual([expect.stringMatching(/^\d{4}-\d{2}$/)]);
     });
 
     test("every Kubernetes resource goes through the stack's own providers: retained objects adopt, the rest create", () => {
@@ -107,6 +119,11 @@ describe.each(STACKS)("Pulumi.%s.yaml", (stack) => {
         const run = ran(stack);
         if (run.outputs.kubeconfig !== undefined) expect(run.secretOutputs).toContain("kubeconfig");
     });
+});
+
+test("Pulumi.yaml's shared config holds no plaintext credential either", () => {
+    const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, any> };
+    expect(plaintextCredentials(Object.fromEntries(Object.entries(project.config).map(([k, d]) => [k, d?.value ?? d?.default ?? d])))).toEqual([]);
 });
 
 test("the dev stack exports its kubeconfig (as a secret)", () => {

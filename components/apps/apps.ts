@@ -28,7 +28,7 @@ export interface AppsArgs {
     readonly dependsOn: pulumi.Resource[];
 }
 
-export function deployApps(args: AppsArgs): Record<string, App> {
+export function deployApps(args: AppsArgs, opts?: pulumi.ComponentResourceOptions): Record<string, App> {
     const clients = clientsOf(args.apps);
     return Object.fromEntries(
         args.apps.map((app) => [
@@ -44,7 +44,7 @@ export function deployApps(args: AppsArgs): Record<string, App> {
                 migrateEnvFrom: args.migrateEnvFrom(app),
                 secretConfig: args.secretConfig,
                 dependsOn: args.dependsOn,
-            }),
+            }, opts),
         ]),
     );
 }

@@ -167,6 +167,6 @@ export function configProblems(cfg: SlipwayConfig): string[] {
     return doksProblems(clusterArgs(cfg));
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new DoksCluster(cfg.cluster.name, clusterArgs(cfg));
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
+    return new DoksCluster(cfg.cluster.name, clusterArgs(cfg), opts);
 }

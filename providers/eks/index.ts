@@ -175,6 +175,6 @@ export function configProblems(cfg: SlipwayConfig): string[] {
     return eksProblems(clusterArgs(cfg));
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new EksCluster(cfg.cluster.name, clusterArgs(cfg));
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
+    return new EksCluster(cfg.cluster.name, clusterArgs(cfg), opts);
 }

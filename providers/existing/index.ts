@@ -116,6 +116,6 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     }
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new ExistingCluster(cfg.cluster.name, { name: cfg.cluster.name, existing: cfg.existing!, namespace: cfg.namespace });
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
+    return new ExistingCluster(cfg.cluster.name, { name: cfg.cluster.name, existing: cfg.existing!, namespace: cfg.namespace }, opts);
 }

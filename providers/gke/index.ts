@@ -276,6 +276,6 @@ export function configProblems(cfg: SlipwayConfig): string[] {
     return gkeProblems(clusterArgs(cfg));
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new GkeCluster(cfg.cluster.name, clusterArgs(cfg));
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
+    return new GkeCluster(cfg.cluster.name, clusterArgs(cfg), opts);
 }

@@ -168,6 +168,6 @@ export function configProblems(cfg: SlipwayConfig): string[] {
     return hetznerProblems({ kubernetesVersion: cfg.cluster.kubernetesVersion, hetzner: cfg.hetzner, token: hcloudToken() });
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new HetznerCluster(cfg.cluster.name, { name: cfg.cluster.name, hetzner: cfg.hetzner!, kubernetesVersion: cfg.cluster.kubernetesVersion });
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
+    return new HetznerCluster(cfg.cluster.name, { name: cfg.cluster.name, hetzner: cfg.hetzner!, kubernetesVersion: cfg.cluster.kubernetesVersion }, opts);
 }

@@ -142,10 +142,14 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
     }
 }
 
-export function createCluster(cfg: SlipwayConfig): Cluster {
-    return new K3dCluster(cfg.cluster.name, {
-        name: cfg.cluster.name,
-        kubernetesVersion: cfg.cluster.kubernetesVersion,
-        k3d: cfg.k3d!,
-    });
+export function createCluster(cfg: SlipwayConfig, opts?: pulumi.ComponentResourceOptions): Cluster {
+    return new K3dCluster(
+        cfg.cluster.name,
+        {
+            name: cfg.cluster.name,
+            kubernetesVersion: cfg.cluster.kubernetesVersion,
+            k3d: cfg.k3d!,
+        },
+        opts,
+    );
 }
