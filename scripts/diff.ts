@@ -1,44 +1,31 @@
-// Structural diff of the Kubernetes objects two stacks would create: what a stack switch changes.
+// Structural diff of two JSON-like values (the Kubernetes objects two stacks would create), leaf by leaf.
 import type { KubernetesObject } from "./manifests";
-
-export interface ObjectDiff {
-    /** `<kind>/<namespace>/<name>` */
-    readonly id: string;
-    readonly change: "added" | "removed" | "changed";
-    /** Dotted paths that differ (for "changed"). */
-    readonly paths: string[];
-}
 
 export function objectId(o: KubernetesObject): string {
     return `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`;
 }
 
-/** Paths (a.b[0].c) whose values differ between two JSON-like values, keys in sorted order. */
-export function differingPaths(a: unknown, b: unknown, at = ""): string[] {
-    if (a === b) return [];
-    const isObj = (v: unknown) => v !== null && typeof v === "object";
-    if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return [at || "(root)"];
-    if (Array.isArray(a)) {
-        const other = b as unknown[];
-        return Array.from({ length: Math.max(a.length, other.length) }, (_, i) => differingPaths(a[i], other[i], `${at}[${i}]`)).flat();
-    }
-    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
-    return keys.flatMap((k) => differingPaths((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
+/** A leaf that differs: its path (a.b[0].c; keys are joined as they are, dots included) and both values. */
+export interface Difference {
+    readonly path: string;
+    readonly from: unknown;
+    readonly to: unknown;
 }
 
-/** Objects added, removed or changed going from `from` to `to`. */
-export function diffObjects(from: KubernetesObject[], to: KubernetesObject[]): ObjectDiff[] {
-    const before = new Map(from.map((o) => [objectId(o), o]));
-    const after = new Map(to.map((o) => [objectId(o), o]));
-    const diffs: ObjectDiff[] = [];
-    for (const [id, o] of before) {
-        const other = after.get(id);
-        if (!other) diffs.push({ id, change: "removed", paths: [] });
-        else {
-            const paths = differingPaths(o, other);
-            if (paths.length > 0) diffs.push({ id, change: "changed", paths });
-        }
+/** Every leaf whose value differs between two JSON-like values, keys in sorted order. */
+export function differences(a: unknown, b: unknown, at = ""): Difference[] {
+    if (a === b) return [];
+    const isObj = (v: unknown) => v !== null && typeof v === "object";
+    if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return [{ path: at || "(root)", from: a, to: b }];
+    if (Array.isArray(a)) {
+        const other = b as unknown[];
+        return Array.from({ length: Math.max(a.length, other.length) }, (_, i) => differences(a[i], other[i], `${at}[${i}]`)).flat();
     }
-    for (const id of after.keys()) if (!before.has(id)) diffs.push({ id, change: "added", paths: [] });
-    return diffs;
+    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
+    return keys.flatMap((k) => differences((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
+}
+
+/** Paths (a.b[0].c) whose values differ between two JSON-like values, keys in sorted order. */
+export function differingPaths(a: unknown, b: unknown): string[] {
+    return differences(a, b).map((d) => d.path);
 }
