@@ -71,8 +71,10 @@ export function parsedStackConfig(stack: string, dir = PROJECT_DIR): SlipwayConf
 export function loadStackConfig(stack: string, dir = PROJECT_DIR): ResolvedConfig {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${path.basename(file)} in ${dir}`);
-    const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, unknown> };
+    // The core schema, as the CLI's YAML reader resolves plain scalars: a date stays text.
+    const read = (f: string) => yaml.load(fs.readFileSync(f, "utf8"), { schema: yaml.CORE_SCHEMA });
+    const stackFile = (read(file) ?? {}) as { config?: Record<string, unknown> };
+    const project = read(path.join(dir, "Pulumi.yaml")) as { name: string; config?: Record<string, unknown> };
     return resolveStackConfig(project.name, stack, project.config, stackFile.config);
 }
 

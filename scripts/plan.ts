@@ -69,7 +69,10 @@ async function main(args: PlanArgs): Promise<void> {
     const report = args.switchPair && switchReport(planned.get(args.switchPair[0])!.run, planned.get(args.switchPair[1])!.run);
     const all = [...planned.values()];
     if (args.format === "json") console.log(JSON.stringify({ stacks: all.map(summary), switch: report }, null, 2));
-    else if (args.format === "markdown") console.log([markdownSummary(all), ...(report ? [switchMarkdown(report)] : [])].join("\n\n"));
+    else if (args.format === "markdown") {
+        const document = (trees: boolean) => [markdownSummary(all, trees), ...(report ? [switchMarkdown(report)] : [])].join("\n\n");
+        console.log(fitComment(document(true), document(false)));
+    }
     else {
         for (const p of all) console.log(planText(p));
         if (report) console.log(switchText(report));
@@ -93,13 +96,25 @@ function summary(p: Planned) {
     };
 }
 
-function markdownSummary(all: Planned[]): string {
+/** GitHub refuses a comment over 65,536 characters (pulumi/actions caps its own at 64,000); room is left for a marker. */
+export const COMMENT_LIMIT = 64_000;
+
+/** The full document if it fits; else without the resource trees; else cut, saying where the rest is. */
+export function fitComment(full: string, withoutTrees: string, limit = COMMENT_LIMIT): string {
+    if (full.length <= limit) return full;
+    const note = "\n\n_Cut to fit a GitHub comment: run `npm run plan -- <stack>` (or the CI job's log) for everything._";
+    const trimmed = `${withoutTrees}\n\n_Resource trees left out to fit a GitHub comment: \`npm run plan -- <stack>\` prints them._`;
+    if (trimmed.length <= limit) return trimmed;
+    return `${withoutTrees.slice(0, limit - note.length - 20)}\n\n</details>${note}`;
+}
+
+function markdownSummary(all: Planned[], withTrees = true): string {
     const rows = all.map(summary).map((s) => {
         const mandatory = s.policyViolations.filter((v) => v.level === "mandatory").length;
         return `| \`${s.stack}\` | ${s.target} | ${s.resources} | ${s.kubernetesObjects} | $${s.costEstimate.monthlyTotal.toFixed(0)} | ${mandatory} mandatory, ${s.policyViolations.length - mandatory} advisory |`;
     });
     const trees = all.map((p) => [`<details><summary><code>${p.run.stack}</code>: resource tree</summary>`, "", "```", ...treeLines(p.run), "```", "", "</details>"].join("\n"));
-    return ["### Slipway offline plan", "", "| stack | target | resources | Kubernetes objects | cost a month | policies |", "| --- | --- | --- | --- | --- | --- |", ...rows, "", ...trees].join("\n");
+    return ["### Slipway offline plan", "", "| stack | target | resources | Kubernetes objects | cost a month | policies |", "| --- | --- | --- | --- | --- | --- |", ...rows, "", ...(withTrees ? trees : [])].join("\n");
 }
 
 function planText(p: Planned): string {

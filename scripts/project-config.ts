@@ -28,8 +28,17 @@ export function namespacedByProject(project: string, key: string): boolean {
     return !key.includes(":") || key.startsWith(`${project}:`);
 }
 
-/** config.go parseConfigKey: a bare key gets the project's namespace. */
-const fullKey = (project: string, key: string) => (key.includes(":") ? key : `${project}:${key}`);
+/**
+ * config.go parseConfigKey + resource/config/key.go ParseKey: a bare key gets the project's
+ * namespace; `<ns>:config:<name>` (the old form) is `<ns>:<name>`; anything else with colons is refused.
+ */
+export function fullKey(project: string, key: string): string {
+    const parts = key.split(":");
+    if (parts.length === 1) return `${project}:${key}`;
+    if (parts.length === 2 && parts[0] && parts[1]) return key;
+    if (parts.length === 3 && parts[1] === "config" && parts[0] && parts[2]) return `${parts[0]}:${parts[2]}`;
+    throw new Error(`could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`);
+}
 
 /**
  * Pulumi.yaml's `config` entries as declarations: project.json allows a string, integer, boolean,
@@ -87,8 +96,15 @@ export function validateProject(projectName: string, declarations: Record<string
     }
 }
 
-/** config.go createConfigValue: primitives as text, anything else as JSON. */
-const encode = (value: unknown) => (isPrimitive(value) ? String(value) : JSON.stringify(value));
+/** Go's json.Marshal writes map keys sorted; the program receives objects in that order. */
+function sortedKeys(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(sortedKeys);
+    if (isPlainObject(value)) return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys(value[k])]));
+    return value;
+}
+
+/** config.go createConfigValue: primitives as text, anything else as JSON; an empty value is "" (loaders.go). */
+const encode = (value: unknown) => (value === null || value === undefined ? "" : isPrimitive(value) ? String(value) : JSON.stringify(sortedKeys(value)));
 
 /** Replaces every `secure:` leaf with a placeholder (ciphertext cannot be decrypted offline); true if any. */
 function withoutCiphertext(value: unknown, key: string): { value: unknown; secure: boolean } {
@@ -105,15 +121,22 @@ function withoutCiphertext(value: unknown, key: string): { value: unknown; secur
     return { value, secure: false };
 }
 
+/** The object path of a dotted key (`slipway:cluster.kubernetesVersion` -> slipway:cluster, [kubernetesVersion]). */
+function splitPath(full: string): { key: string; path: string[] } {
+    const [key, ...path] = full.split(".");
+    return { key, path };
+}
+
 /**
  * config.go mergeConfig + validateStackConfigValues: a stack's own value wins outright (no deep merge
- * of objects: the project value is used only when the stack lacks the key); a project-namespaced
- * key declared with neither `default` nor `value` must be set by every stack; typed keys are checked.
+ * of objects: the project value is used only when the stack lacks the key; a dotted project key fills
+ * that path inside the stack's object, as the CLI's Get/Set with path=true do); a project-namespaced
+ * key declared with neither `default` nor `value` must be set by every stack (reported before any
+ * type error); then every typed key is checked, whether its value came from the stack or the project.
  */
 export function resolveStackConfig(projectName: string, stack: string, projectConfig: Record<string, unknown> | undefined, stackConfig: Record<string, unknown> | undefined): ResolvedConfig {
     const declarations = projectDeclarations(projectName, projectConfig);
     validateProject(projectName, declarations);
-    const config: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const secretKeys: string[] = [];
     for (const [key, raw] of Object.entries(stackConfig ?? {})) {
@@ -121,29 +144,39 @@ export function resolveStackConfig(projectName: string, stack: string, projectCo
         const { value, secure } = withoutCiphertext(raw, full);
         if (secure) secretKeys.push(full);
         values[full] = value;
-        config[full] = encode(value);
     }
     const missing: string[] = [];
-    for (const key of Object.keys(declarations).sort()) {
+    const keys = Object.keys(declarations).sort();
+    for (const key of keys) {
         const d = declarations[key];
-        const full = fullKey(projectName, key);
+        const { key: full, path } = splitPath(fullKey(projectName, key));
         const projectValue = d.value ?? d.default;
-        if (!(full in config)) {
-            if (projectValue === undefined) {
-                if (full.startsWith(`${projectName}:`)) missing.push(key);
-                continue;
-            }
-            config[full] = encode(projectValue);
+        const parent = path.slice(0, -1).reduce<any>((node, p) => (isPlainObject(node) ? node[p] : undefined), values[full]);
+        const onStack = path.length === 0 ? full in values : isPlainObject(parent) && path[path.length - 1] in parent;
+        if (onStack) continue;
+        if (projectValue === undefined) {
+            if (full.startsWith(`${projectName}:`)) missing.push(key);
             continue;
         }
-        if (d.type === undefined) continue;
-        if (d.secret && !secretKeys.includes(full)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
-        // The CLI checks the stack's text, or the decoded structure of an object value.
-        const checked = isPlainObject(values[full]) || Array.isArray(values[full]) ? values[full] : config[full];
-        if (!secretKeys.includes(full) && !validConfigValue(d.type, d.items, checked)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be of type '${d.type}'`);
+        if (path.length === 0) values[full] = projectValue;
+        else {
+            let node = (values[full] = isPlainObject(values[full]) ? values[full] : {}) as Record<string, unknown>;
+            for (const p of path.slice(0, -1)) node = (node[p] = isPlainObject(node[p]) ? node[p] : {}) as Record<string, unknown>;
+            node[path[path.length - 1]] = projectValue;
+        }
     }
     if (missing.length > 0) throw new Error(`Stack '${stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${formatMissing(missing)}`);
-    return { config, secretKeys };
+    for (const key of keys) {
+        const d = declarations[key];
+        if (d.type === undefined) continue;
+        const { key: full, path } = splitPath(fullKey(projectName, key));
+        const value = path.reduce<any>((node, p) => (isPlainObject(node) ? node[p] : undefined), values[full]);
+        if (d.secret && !secretKeys.includes(full)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+        // The CLI checks the text of a scalar, or the decoded structure of an object value.
+        const checked = isPlainObject(value) || Array.isArray(value) ? value : encode(value);
+        if (!secretKeys.includes(full) && !validConfigValue(d.type, d.items, checked)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be of type '${d.type}'`);
+    }
+    return { config: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encode(v)])), secretKeys };
 }
 
 /** config.go formatMissingKeys. */

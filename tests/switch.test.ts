@@ -101,3 +101,15 @@ test("plan arguments: formats, --all, --switch, and clear refusals", () => {
     expect(() => parsePlanArgs(["--yaml", "dev"], known)).toThrow("unknown option --yaml");
     expect(() => parsePlanArgs([], known)).toThrow("usage: npm run plan");
 });
+
+test("the PR comment fits GitHub's 65,536-character limit: trees go first, then the rest is cut with a pointer", () => {
+    const { fitComment, COMMENT_LIMIT } = require("../scripts/plan") as typeof import("../scripts/plan");
+    expect(COMMENT_LIMIT).toBeLessThan(65_536 - 100);
+    expect(fitComment("short", "x")).toBe("short");
+    const withoutTrees = "s".repeat(1000);
+    expect(fitComment("t".repeat(2000), withoutTrees, 1500)).toMatch(/^s{1000}\n\n_Resource trees left out/);
+    const cut = fitComment("t".repeat(5000), "s".repeat(4000), 1500);
+    expect(cut.length).toBeLessThanOrEqual(1500);
+    expect(cut).toContain("</details>");
+    expect(cut).toContain("npm run plan -- <stack>");
+});

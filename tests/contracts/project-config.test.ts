@@ -79,6 +79,23 @@ describe("precedence and the CLI's refusals", () => {
         expect(resolve({ a: { type: "string" }, b: { type: "string" }, c: { type: "string" } })).toThrow("Stack 's' is missing configuration values 'a', 'b' and 'c'");
     });
 
+    test("project values are checked like stack values (mergeConfig copies them in, then validates every typed key)", () => {
+        const resolve = (config: Record<string, unknown>, stack: Record<string, unknown> = {}) => () => resolveStackConfig("slipway", "s", config, stack);
+        expect(resolve({ "slipway:apps": { type: "object", value: [{ name: "web" }] } })).toThrow("Stack 's' with configuration key 'slipway:apps' must be of type 'object'");
+        expect(resolve({ "slipway:token": { type: "string", secret: true, default: "x" } })).toThrow("must be encrypted as it's secret");
+        // Missing keys are reported before any type error.
+        expect(resolve({ a: { type: "string" }, "slipway:n": { type: "integer" } }, { "slipway:n": "x" })).toThrow("missing configuration value 'a'");
+    });
+
+    test("keys and values as the CLI reads them: the old <ns>:config:<name> form, empty values, sorted JSON keys, dotted project keys as paths", () => {
+        const resolved = resolveStackConfig("slipway", "s", { "slipway:cluster.kubernetesVersion": { default: "1.35" } }, { "slipway:config:target": "gke", "slipway:note": null, "slipway:cluster": { name: "shop", b: 1, a: 2 } });
+        expect(resolved.config).toEqual({ "slipway:target": "gke", "slipway:note": "", "slipway:cluster": '{"a":2,"b":1,"kubernetesVersion":"1.35","name":"shop"}' });
+        // A stack that sets the path keeps its own value.
+        const own = resolveStackConfig("slipway", "s", { "slipway:cluster.kubernetesVersion": { default: "1.35" } }, { "slipway:cluster": { kubernetesVersion: "1.36" } });
+        expect(JSON.parse(own.config["slipway:cluster"]).kubernetesVersion).toBe("1.36");
+        expect(() => resolveStackConfig("slipway", "s", {}, { "a:b:c": 1 })).toThrow("could not parse a:b:c as a configuration key");
+    });
+
     test("a secure value anywhere inside a stack's object marks the key secret and never reaches the program as ciphertext", () => {
         const resolved = resolveStackConfig("slipway", "s", {}, { "slipway:backup": { bucket: "b", key: { secure: "v1:abc" } } });
         expect(resolved.secretKeys).toEqual(["slipway:backup"]);

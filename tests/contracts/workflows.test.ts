@@ -30,6 +30,10 @@ test("pull requests: the credential-free job runs the README's test command and 
     expect(runs(check)).toMatch(/gh api --method PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id" -F body=@plan.md/);
     expect(runs(check)).toMatch(/gh pr comment "\$PR" --body-file plan.md/);
     expect(runs(check)).not.toContain("--edit-last");
+    expect(runs(check)).toContain('cat plan.md >> "$GITHUB_STEP_SUMMARY"');
+    // Forks get a read-only token: the comment step is skipped there instead of failing the job.
+    const post = check.steps.find((s: any) => s.name?.startsWith("Post the plan"));
+    expect(post.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
     expect(check.permissions["pull-requests"]).toBe("write");
     expect(JSON.stringify(check)).not.toContain("secrets.");
 });
