@@ -27,27 +27,53 @@ export interface RunOptions {
     readonly generation?: string;
 }
 
-// jest ignores require.cache, so each run gets its own module registry: index.ts, the components
-// and @pulumi/pulumi are all loaded afresh and register their resources again.
+/**
+ * The program itself (index.ts) runs through Node's own module system, as `npm run plan` and
+ * Pulumi's host run it: the SDKs (@pulumi/pulumi, the cloud packages) load once per jest worker and
+ * only the project's modules load afresh for each run (runProgram's default loader clears them).
+ * Under jest's registry every run re-loaded every SDK, which was most of the suite's time.
+ */
+function nativeProgram(): { offline: typeof import("../scripts/offline"); settings: any } {
+    // Node's own Module: jest hands tests a subclass of it whose createRequire is jest's registry again.
+    const { createRequire } = Object.getPrototypeOf(require("module")) as typeof import("module");
+    const nativeRequire = createRequire(path.join(PROJECT_DIR, "package.json"));
+    const hooks = globalThis as { __slipwayTsNode?: boolean };
+    if (!hooks.__slipwayTsNode) {
+        nativeRequire("ts-node").register({ transpileOnly: true, swc: true, project: path.join(PROJECT_DIR, "tsconfig.json") });
+        hooks.__slipwayTsNode = true;
+    }
+    return { offline: nativeRequire("./scripts/offline"), settings: nativeRequire("@pulumi/pulumi/runtime/settings") };
+}
+
+/** The runs of one module system: what the monitor received, even when the program threw. */
+async function observe(runProgram: typeof import("../scripts/offline").runProgram, settings: any, stack: string, options: RunOptions, load?: () => Record<string, unknown>): Promise<ObservedRun> {
+    let run: ProgramRun | undefined;
+    let error: unknown;
+    try {
+        run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, generation: options.generation, load });
+    } catch (e) {
+        error = e;
+    }
+    try {
+        await settings.waitForRPCs();
+    } catch {
+        // A failed run may leave a rejected RPC behind; what matters is what reached the monitor.
+    }
+    const monitor = settings.getMonitor();
+    return { run, error, registered: monitor?.resources ? [...monitor.resources.keys()] : [] };
+}
+
+// A test's own `load` requires components through jest's registry, so those runs get a fresh jest
+// registry each (index.ts, the components and @pulumi/pulumi all loaded afresh).
 export async function observeRun(stack: string, options: RunOptions = {}): Promise<ObservedRun> {
+    if (!options.load) {
+        const { offline, settings } = nativeProgram();
+        return observe(offline.runProgram, settings, stack, options);
+    }
     let observed: ObservedRun = { registered: [] };
     await jest.isolateModulesAsync(async () => {
         const { runProgram } = require("../scripts/offline") as typeof import("../scripts/offline");
-        const settings = require("@pulumi/pulumi/runtime/settings");
-        let run: ProgramRun | undefined;
-        let error: unknown;
-        try {
-            run = await runProgram(stack, { config: options.config, secretKeys: options.secretKeys, generation: options.generation, load: options.load ?? (() => require("..")) });
-        } catch (e) {
-            error = e;
-        }
-        try {
-            await settings.waitForRPCs();
-        } catch {
-            // A failed run may leave a rejected RPC behind; what matters is what reached the monitor.
-        }
-        const monitor = settings.getMonitor();
-        observed = { run, error, registered: monitor?.resources ? [...monitor.resources.keys()] : [] };
+        observed = await observe(runProgram, require("@pulumi/pulumi/runtime/settings"), stack, options, options.load);
     });
     return observed;
 }
