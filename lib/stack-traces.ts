@@ -15,12 +15,20 @@ export function v8StackText(error: Error, frames: readonly NodeJS.CallSite[]): s
     return [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
 }
 
+/**
+ * Pulumi prints a promise's creation stack only when PULUMI_DEBUG_PROMISE_LEAKS is set (debuggable.js
+ * `leakedPromises`); otherwise the text is never read, so it is not even rendered.
+ */
+export const UNRENDERED_PROMISE_STACK = "(promise creation stack not rendered: set PULUMI_DEBUG_PROMISE_LEAKS=1 to record it)";
+
 /** Wraps an installed prepareStackTrace hook (source-map-support) to skip the promise-debug traces; a no-op without one. */
 export function skipMappingPromiseDebugStacks(): void {
     const mapped = Error.prepareStackTrace as PrepareStackTrace | undefined;
     if (!mapped || (mapped as { slipwayWrapped?: boolean }).slipwayWrapped) return;
-    const hook: PrepareStackTrace & { slipwayWrapped?: boolean } = (error, frames) =>
-        PROMISE_DEBUG_FRAME.test(frames[0]?.getFileName() ?? "") ? v8StackText(error, frames) : mapped(error, frames);
+    const hook: PrepareStackTrace & { slipwayWrapped?: boolean } = (error, frames) => {
+        if (!PROMISE_DEBUG_FRAME.test(frames[0]?.getFileName() ?? "")) return mapped(error, frames);
+        return process.env.PULUMI_DEBUG_PROMISE_LEAKS ? v8StackText(error, frames) : UNRENDERED_PROMISE_STACK;
+    };
     hook.slipwayWrapped = true;
     Error.prepareStackTrace = hook as typeof Error.prepareStackTrace;
 }

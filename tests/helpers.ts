@@ -63,12 +63,29 @@ async function observe(runProgram: typeof import("../scripts/offline").runProgra
     return { run, error, registered: monitor?.resources ? [...monitor.resources.keys()] : [] };
 }
 
+/** A deep copy of arrays and plain objects (from either realm); anything else (functions) is shared. */
+function copyData<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(copyData) as T;
+    if (value !== null && typeof value === "object" && Object.prototype.toString.call(value) === "[object Object]") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyData(v)])) as T;
+    }
+    return value;
+}
+
 // A test's own `load` requires components through jest's registry, so those runs get a fresh jest
 // registry each (index.ts, the components and @pulumi/pulumi all loaded afresh).
 export async function observeRun(stack: string, options: RunOptions = {}): Promise<ObservedRun> {
     if (!options.load) {
-        const { offline, settings } = nativeProgram();
-        return observe(offline.runProgram, settings, stack, options);
+        // The program is deterministic in its inputs, so a worker runs each distinct input once; every
+        // caller gets its own copy to inspect (or mutate).
+        const key = JSON.stringify([stack, options.config ?? null, options.secretKeys ?? null, options.generation ?? null]);
+        const cache = ((globalThis as { __slipwayRuns?: Map<string, Promise<ObservedRun>> }).__slipwayRuns ??= new Map());
+        if (!cache.has(key)) {
+            const { offline, settings } = nativeProgram();
+            cache.set(key, observe(offline.runProgram, settings, stack, options));
+        }
+        const observed = await cache.get(key)!;
+        return { ...observed, run: observed.run && copyData(observed.run), registered: [...observed.registered] };
     }
     let observed: ObservedRun = { registered: [] };
     await jest.isolateModulesAsync(async () => {

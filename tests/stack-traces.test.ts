@@ -1,6 +1,6 @@
 // The start-up shortcut in lib/stack-traces.ts: Pulumi's per-promise debug traces skip source
 // mapping; every other stack still goes through the installed hook (source-map-support under ts-node).
-import { skipMappingPromiseDebugStacks, v8StackText } from "../lib/stack-traces";
+import { skipMappingPromiseDebugStacks, UNRENDERED_PROMISE_STACK, v8StackText } from "../lib/stack-traces";
 
 const frame = (file: string): NodeJS.CallSite => ({ getFileName: () => file, toString: () => `fn (${file}:1:1)` }) as unknown as NodeJS.CallSite;
 
@@ -21,7 +21,14 @@ describe("skipMappingPromiseDebugStacks", () => {
 
         const debug = [frame("/app/node_modules/@pulumi/pulumi/runtime/debuggable.js"), frame("/app/index.ts")];
         const err = new Error("x");
+        // Pulumi prints these only under PULUMI_DEBUG_PROMISE_LEAKS: rendered (unmapped) then, not at all otherwise.
+        const saved = process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+        delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+        expect(wrapped(err, debug)).toBe(UNRENDERED_PROMISE_STACK);
+        process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
         expect(wrapped(err, debug)).toBe(v8StackText(err, debug));
+        if (saved === undefined) delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+        else process.env.PULUMI_DEBUG_PROMISE_LEAKS = saved;
         expect(v8StackText(err, debug)).toBe("Error: x\n    at fn (/app/node_modules/@pulumi/pulumi/runtime/debuggable.js:1:1)\n    at fn (/app/index.ts:1:1)");
         expect(wrapped(err, [frame("/app/index.ts")])).toBe("mapped");
         expect(wrapped(err, [frame("/app/node_modules/@pulumi/pulumi/resource.js")])).toBe("mapped");
@@ -33,4 +40,15 @@ describe("skipMappingPromiseDebugStacks", () => {
         skipMappingPromiseDebugStacks();
         expect(Error.prepareStackTrace).toBeUndefined();
     });
+});
+
+test("contract: @pulumi/pulumi prints a promise's creation stack only under PULUMI_DEBUG_PROMISE_LEAKS (runtime/debuggable.js)", () => {
+    const source = require("fs").readFileSync(require.resolve("@pulumi/pulumi/runtime/debuggable.js"), "utf8") as string;
+    expect(source).toContain("exports.debugPromiseLeaks = !!process.env.PULUMI_DEBUG_PROMISE_LEAKS;");
+    // The only reader of _debugStackTrace is promiseDebugString, and its only caller is guarded by the flag.
+    expect(source.match(/_debugStackTrace/g)).toHaveLength(2);
+    expect(source.match(/promiseDebugString\(/g)).toHaveLength(2);
+    expect(source).toMatch(/if \(exports\.debugPromiseLeaks\) \{\s*for \(const leak of leaked\) \{\s*console\.error\("Promise leak detected:"\);\s*console\.error\(promiseDebugString\(leak\)\);/);
+    const users = require("child_process").execFileSync("grep", ["-rl", "--include=*.js", "_debugStackTrace\\|promiseDebugString", require("path").dirname(require.resolve("@pulumi/pulumi/package.json"))], { encoding: "utf8" }).trim().split("\n");
+    expect(users.map((f: string) => f.split("@pulumi/pulumi/")[1])).toEqual(["runtime/debuggable.js"]);
 });
