@@ -311,11 +311,16 @@ function withTimeout<T>(promise: Promise<T>, stack: string): Promise<T> {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function defaultLoad(): Record<string, unknown> {
+/** Forgets the project's own modules (not the SDKs, not scripts/), so the next require runs them afresh. */
+function clearProjectModules(): void {
     for (const key of Object.keys(require.cache)) {
         if (key.startsWith(PROJECT_DIR) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.startsWith(__dirname)) {
             delete require.cache[key];
         }
     }
+}
+
+function defaultLoad(): Record<string, unknown> {
+    clearProjectModules();
     return require(path.join(PROJECT_DIR, "index"));
 }

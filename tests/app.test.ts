@@ -320,10 +320,10 @@ describe("a single App (component-level)", () => {
     }
 
     function runApp(app: AppConfig): Promise<ProgramRun> {
-        return runComponents(() => {
-            const k8s = require("@pulumi/kubernetes");
-            const pulumi = require("@pulumi/pulumi");
-            const { App } = require("../components/apps/app") as typeof import("../components/apps/app");
+        return runComponents((req) => {
+            const k8s = req("@pulumi/kubernetes");
+            const pulumi = req("@pulumi/pulumi");
+            const { App } = req("../components/apps/app") as typeof import("../components/apps/app");
             const provider = new k8s.Provider("unit-k8s", { kubeconfig: "unit" });
             new App(app.name, {
                 app,

@@ -123,15 +123,15 @@ describe("validation before any resource", () => {
     test("GkeCluster given bad args throws a ConfigError and registers nothing", async () => {
         const observed = await observeRun("unit", {
             config: {},
-            load: () => {
-                const { GkeCluster } = require("../providers/gke");
+            load: (req) => {
+                const { GkeCluster } = req("../providers/gke");
                 const args = validArgs();
                 args.gke.region = "europe-west1-b";
                 new GkeCluster("bad", args);
                 return {};
             },
         });
-        expect(observed.error).toBeInstanceOf(Error);
+        expect(Object.prototype.toString.call(observed.error)).toBe("[object Error]");
         expect(observed.error.name).toBe("ConfigError");
         expect(observed.error.message).toContain("slipway:gke.region");
         expect(observed.registered).toEqual([]);
@@ -500,8 +500,8 @@ describe("Cloud SQL (database.mode: managed)", () => {
         // The mock echoes inputs; privateIpAddress is an output GCP assigns, so it stands in here.
         const ip = "10.64.0.3";
         const run = await runStack("prod", {
-            load: () => {
-                const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+            load: (req) => {
+                const monitor = req("@pulumi/pulumi/runtime/settings").getMonitor();
                 const { newResource } = monitor.mocks;
                 monitor.mocks = {
                     ...monitor.mocks,
@@ -511,7 +511,7 @@ describe("Cloud SQL (database.mode: managed)", () => {
                         return result;
                     },
                 };
-                return require("..");
+                return req("..");
             },
         });
         const ini = findAll(run, "ConfigMap").find((c) => c.inputs.data?.["pgbouncer.ini"])!.inputs.data["pgbouncer.ini"];
@@ -567,8 +567,8 @@ describe("Kubernetes side", () => {
 
 describe("the GkeCluster component alone", () => {
     test("without a managed database it creates no Cloud SQL and enables no sqladmin API", async () => {
-        const run = await runComponents(() => {
-            const { GkeCluster } = require("../providers/gke");
+        const run = await runComponents((req) => {
+            const { GkeCluster } = req("../providers/gke");
             const c = new GkeCluster("solo", {
                 name: "solo",
                 gke: { project: "slipway-test", region: "europe-west1", releaseChannel: "STABLE", masterAuthorizedNetworks: [], deletionProtection: true },
@@ -590,8 +590,8 @@ describe("the GkeCluster component alone", () => {
 describe("Memorystore (cache.mode: managed)", () => {
     let run: ProgramRun;
     beforeAll(async () => {
-        run = await runComponents(() => {
-            const { GkeCluster } = require("../providers/gke");
+        run = await runComponents((req) => {
+            const { GkeCluster } = req("../providers/gke");
             const c = new GkeCluster("mc", {
                 name: "mc",
                 gke: { project: "slipway-test", region: "us-east1", releaseChannel: "REGULAR", masterAuthorizedNetworks: [], deletionProtection: true },

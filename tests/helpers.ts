@@ -21,8 +21,8 @@ export interface RunOptions {
     readonly config?: Record<string, string>;
     /** Fully qualified keys that are secrets. */
     readonly secretKeys?: string[];
-    /** What to evaluate instead of index.ts; runs inside the same fresh module registry. */
-    readonly load?: () => Record<string, unknown>;
+    /** What to evaluate instead of index.ts, loading project and SDK modules through `req` (relative to tests/). */
+    readonly load?: (req: NodeRequire) => Record<string, unknown>;
     /** A different value changes every generated password (a rotation). */
     readonly generation?: string;
 }
@@ -36,13 +36,14 @@ export interface RunOptions {
 function nativeProgram(): { offline: typeof import("../scripts/offline"); settings: any } {
     // Node's own Module: jest hands tests a subclass of it whose createRequire is jest's registry again.
     const { createRequire } = Object.getPrototypeOf(require("module")) as typeof import("module");
-    const nativeRequire = createRequire(path.join(PROJECT_DIR, "package.json"));
-    const hooks = globalThis as { __slipwayTsNode?: boolean };
-    if (!hooks.__slipwayTsNode) {
-        nativeRequire("ts-node").register({ transpileOnly: true, swc: true, project: path.join(PROJECT_DIR, "tsconfig.json") });
-        hooks.__slipwayTsNode = true;
+    const req = createRequire(path.join(PROJECT_DIR, "tests", "helpers.ts"));
+    // Flags live on native modules: jest gives each test file its own globalThis, the worker one Node.
+    const tsNode = req("ts-node") as { register(o: object): void; slipwayRegistered?: boolean };
+    if (!tsNode.slipwayRegistered) {
+        tsNode.register({ transpileOnly: true, swc: true, project: path.join(PROJECT_DIR, "tsconfig.json") });
+        tsNode.slipwayRegistered = true;
     }
-    return { offline: nativeRequire("./scripts/offline"), settings: nativeRequire("@pulumi/pulumi/runtime/settings") };
+    return { offline: req("../scripts/offline"), settings: req("@pulumi/pulumi/runtime/settings") };
 }
 
 /** The runs of one module system: what the monitor received, even when the program threw. */
@@ -72,27 +73,26 @@ function copyData<T>(value: T): T {
     return value;
 }
 
-// A test's own `load` requires components through jest's registry, so those runs get a fresh jest
-// registry each (index.ts, the components and @pulumi/pulumi all loaded afresh).
 export async function observeRun(stack: string, options: RunOptions = {}): Promise<ObservedRun> {
-    if (!options.load) {
-        // The program is deterministic in its inputs, so a worker runs each distinct input once; every
-        // caller gets its own copy to inspect (or mutate).
-        const key = JSON.stringify([stack, options.config ?? null, options.secretKeys ?? null, options.generation ?? null]);
-        const cache = ((globalThis as { __slipwayRuns?: Map<string, Promise<ObservedRun>> }).__slipwayRuns ??= new Map());
-        if (!cache.has(key)) {
-            const { offline, settings } = nativeProgram();
-            cache.set(key, observe(offline.runProgram, settings, stack, options));
-        }
-        const observed = await cache.get(key)!;
-        return { ...observed, run: observed.run && copyData(observed.run), registered: [...observed.registered] };
+    if (options.load) {
+        // A test's own components run in a fresh jest registry: the values its code builds (arrays,
+        // objects) belong to jest's realm, which the native SDK would not recognise as arrays.
+        const load = options.load;
+        let observed: ObservedRun = { registered: [] };
+        await jest.isolateModulesAsync(async () => {
+            const { runProgram } = require("../scripts/offline") as typeof import("../scripts/offline");
+            observed = await observe(runProgram, require("@pulumi/pulumi/runtime/settings"), stack, options, () => load(require));
+        });
+        return observed;
     }
-    let observed: ObservedRun = { registered: [] };
-    await jest.isolateModulesAsync(async () => {
-        const { runProgram } = require("../scripts/offline") as typeof import("../scripts/offline");
-        observed = await observe(runProgram, require("@pulumi/pulumi/runtime/settings"), stack, options, options.load);
-    });
-    return observed;
+    const { offline, settings } = nativeProgram();
+    // The program is deterministic in its inputs, so a worker runs each distinct input once; every
+    // caller gets its own copy to inspect (or mutate).
+    const key = JSON.stringify([stack, options.config ?? null, options.secretKeys ?? null, options.generation ?? null]);
+    const cache = ((offline as { runCache?: Map<string, Promise<ObservedRun>> }).runCache ??= new Map());
+    if (!cache.has(key)) cache.set(key, observe(offline.runProgram, settings, stack, options));
+    const observed = await cache.get(key)!;
+    return { ...observed, run: observed.run && copyData(observed.run), registered: [...observed.registered] };
 }
 
 /** Runs index.ts for `stack` (its Pulumi.<stack>.yaml unless `config` is given); rejects on error. */
@@ -102,9 +102,9 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     return observed.run!;
 }
 
-/** Runs `build` (which requires and constructs components itself) under mocks, with no stack config. */
-export function runComponents(build: () => Record<string, unknown> | void, stack = "unit"): Promise<ProgramRun> {
-    return runStack(stack, { config: {}, load: () => build() ?? {} });
+/** Runs `build` (which requires components through `req` and constructs them) under mocks, with no stack config. */
+export function runComponents(build: (req: NodeRequire) => Record<string, unknown> | void, stack = "unit"): Promise<ProgramRun> {
+    return runStack(stack, { config: {}, load: (req) => build(req) ?? {} });
 }
 
 /** Every `Pulumi.<stack>.yaml` in the project root. */
