@@ -312,7 +312,7 @@ function withTimeout<T>(promise: Promise<T>, stack: string): Promise<T> {
 }
 
 /** Forgets the project's own modules (not the SDKs, not scripts/), so the next require runs them afresh. */
-function clearProjectModules(): void {
+export function clearProjectModules(): void {
     for (const key of Object.keys(require.cache)) {
         if (key.startsWith(PROJECT_DIR) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.startsWith(__dirname)) {
             delete require.cache[key];

@@ -320,12 +320,12 @@ describe("a single App (component-level)", () => {
     }
 
     function runApp(app: AppConfig): Promise<ProgramRun> {
-        return runComponents((req) => {
+        return runComponents((req, native) => {
             const k8s = req("@pulumi/kubernetes");
             const pulumi = req("@pulumi/pulumi");
             const { App } = req("../components/apps/app") as typeof import("../components/apps/app");
             const provider = new k8s.Provider("unit-k8s", { kubeconfig: "unit" });
-            new App(app.name, {
+            new App(app.name, native({
                 app,
                 namespace: "unit",
                 provider,
@@ -335,7 +335,7 @@ describe("a single App (component-level)", () => {
                 envFrom: [],
                 migrateEnvFrom: [],
                 secretConfig: (key: string) => pulumi.secret(`value-of-${key}`),
-            });
+            }));
         });
     }
 

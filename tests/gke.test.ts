@@ -123,11 +123,11 @@ describe("validation before any resource", () => {
     test("GkeCluster given bad args throws a ConfigError and registers nothing", async () => {
         const observed = await observeRun("unit", {
             config: {},
-            load: (req) => {
+            load: (req, native) => {
                 const { GkeCluster } = req("../providers/gke");
                 const args = validArgs();
                 args.gke.region = "europe-west1-b";
-                new GkeCluster("bad", args);
+                new GkeCluster("bad", native(args));
                 return {};
             },
         });
@@ -567,14 +567,14 @@ describe("Kubernetes side", () => {
 
 describe("the GkeCluster component alone", () => {
     test("without a managed database it creates no Cloud SQL and enables no sqladmin API", async () => {
-        const run = await runComponents((req) => {
+        const run = await runComponents((req, native) => {
             const { GkeCluster } = req("../providers/gke");
-            const c = new GkeCluster("solo", {
+            const c = new GkeCluster("solo", native({
                 name: "solo",
                 gke: { project: "slipway-test", region: "europe-west1", releaseChannel: "STABLE", masterAuthorizedNetworks: [], deletionProtection: true },
                 kubernetesVersion: "1.32",
                 nodes: { min: 2, max: 4, size: "small" },
-            });
+            }));
             return { hasFactory: c.managedDatabase !== undefined };
         });
         expect(run.outputs.hasFactory).toBe(false);
@@ -590,16 +590,16 @@ describe("the GkeCluster component alone", () => {
 describe("Memorystore (cache.mode: managed)", () => {
     let run: ProgramRun;
     beforeAll(async () => {
-        run = await runComponents((req) => {
+        run = await runComponents((req, native) => {
             const { GkeCluster } = req("../providers/gke");
-            const c = new GkeCluster("mc", {
+            const c = new GkeCluster("mc", native({
                 name: "mc",
                 gke: { project: "slipway-test", region: "us-east1", releaseChannel: "REGULAR", masterAuthorizedNetworks: [], deletionProtection: true },
                 kubernetesVersion: "1.31",
                 nodes: { min: 1, max: 2, size: "small" },
                 managedCache: true,
-            });
-            const endpoint = c.managedCache("mc-cache", { mode: "managed", version: "7", storageGb: 1, memoryMb: 1500 }, {});
+            }));
+            const endpoint = c.managedCache("mc-cache", native({ mode: "managed", version: "7", storageGb: 1, memoryMb: 1500 }), {});
             return { password: endpoint.password, tls: endpoint.tls };
         });
     });

@@ -21,8 +21,11 @@ export interface RunOptions {
     readonly config?: Record<string, string>;
     /** Fully qualified keys that are secrets. */
     readonly secretKeys?: string[];
-    /** What to evaluate instead of index.ts, loading project and SDK modules through `req` (relative to tests/). */
-    readonly load?: (req: NodeRequire) => Record<string, unknown>;
+    /**
+     * What to evaluate instead of index.ts: it loads project and SDK modules through `req` (Node's
+     * own require, relative to tests/) and passes the arguments it builds through `native`.
+     */
+    readonly load?: (req: NodeRequire, native: Native) => Record<string, unknown>;
     /** A different value changes every generated password (a rotation). */
     readonly generation?: string;
 }
@@ -33,7 +36,7 @@ export interface RunOptions {
  * only the project's modules load afresh for each run (runProgram's default loader clears them).
  * Under jest's registry every run re-loaded every SDK, which was most of the suite's time.
  */
-function nativeProgram(): { offline: typeof import("../scripts/offline"); settings: any } {
+function nativeProgram(): { offline: typeof import("../scripts/offline"); settings: any; req: NodeRequire } {
     // Node's own Module: jest hands tests a subclass of it whose createRequire is jest's registry again.
     const { createRequire } = Object.getPrototypeOf(require("module")) as typeof import("module");
     const req = createRequire(path.join(PROJECT_DIR, "tests", "helpers.ts"));
@@ -43,7 +46,26 @@ function nativeProgram(): { offline: typeof import("../scripts/offline"); settin
         tsNode.register({ transpileOnly: true, swc: true, project: path.join(PROJECT_DIR, "tsconfig.json") });
         tsNode.slipwayRegistered = true;
     }
-    return { offline: req("../scripts/offline"), settings: req("@pulumi/pulumi/runtime/settings") };
+    return { offline: req("../scripts/offline"), settings: req("@pulumi/pulumi/runtime/settings"), req };
+}
+
+/**
+ * Arguments a test builds for native components: jest runs test code in its own realm, and the SDK
+ * recognises arrays and promises with `instanceof`, so arrays are rebuilt as Node's own (objects,
+ * functions and resources pass through).
+ */
+export type Native = <T>(value: T) => T;
+function nativeValues(req: NodeRequire): Native {
+    const v8 = req("v8") as typeof import("v8");
+    const NativeArray = (v8.deserialize(v8.serialize([])) as unknown[]).constructor as ArrayConstructor;
+    const adopt = (value: any): any => {
+        if (Array.isArray(value)) return NativeArray.from(value, adopt);
+        if (value !== null && typeof value === "object" && Object.prototype.toString.call(value) === "[object Object]" && Object.getPrototypeOf(value)?.constructor?.name === "Object") {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, adopt(v)]));
+        }
+        return value;
+    };
+    return adopt;
 }
 
 /** The runs of one module system: what the monitor received, even when the program threw. */
@@ -74,18 +96,12 @@ function copyData<T>(value: T): T {
 }
 
 export async function observeRun(stack: string, options: RunOptions = {}): Promise<ObservedRun> {
+    const { offline, settings, req } = nativeProgram();
     if (options.load) {
-        // A test's own components run in a fresh jest registry: the values its code builds (arrays,
-        // objects) belong to jest's realm, which the native SDK would not recognise as arrays.
         const load = options.load;
-        let observed: ObservedRun = { registered: [] };
-        await jest.isolateModulesAsync(async () => {
-            const { runProgram } = require("../scripts/offline") as typeof import("../scripts/offline");
-            observed = await observe(runProgram, require("@pulumi/pulumi/runtime/settings"), stack, options, () => load(require));
-        });
-        return observed;
+        // The test's own components, loaded afresh as index.ts is.
+        return observe(offline.runProgram, settings, stack, options, () => (offline.clearProjectModules(), load(req, nativeValues(req))));
     }
-    const { offline, settings } = nativeProgram();
     // The program is deterministic in its inputs, so a worker runs each distinct input once; every
     // caller gets its own copy to inspect (or mutate).
     const key = JSON.stringify([stack, options.config ?? null, options.secretKeys ?? null, options.generation ?? null]);
@@ -103,8 +119,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
 }
 
 /** Runs `build` (which requires components through `req` and constructs them) under mocks, with no stack config. */
-export function runComponents(build: (req: NodeRequire) => Record<string, unknown> | void, stack = "unit"): Promise<ProgramRun> {
-    return runStack(stack, { config: {}, load: (req) => build(req) ?? {} });
+export function runComponents(build: (req: NodeRequire, native: Native) => Record<string, unknown> | void, stack = "unit"): Promise<ProgramRun> {
+    return runStack(stack, { config: {}, load: (req, native) => build(req, native) ?? {} });
 }
 
 /** Every `Pulumi.<stack>.yaml` in the project root. */
