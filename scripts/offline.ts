@@ -242,7 +242,9 @@ export async function runProgram(
     const original = MockMonitor.prototype.registerResource;
     monitor.registerResource = (req: any, callback: any) => {
         const secretPaths: string[] = [];
-        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(rpc.deserializeProperties(req.getObject(), true), "", secretPaths);
+        // The inputs as the engine receives them (plain JSON; secrets and resource references in their
+        // wire form). deserializeProperties would build an Output per value, most of a run's cost.
+        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(req.getObject()?.toJavaScript() ?? {}, "", secretPaths);
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
         resources.push({
             type: req.getType(),
