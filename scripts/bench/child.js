@@ -14,9 +14,12 @@ require("ts-node").register({
 const { runProgram } = require("../offline");
 const { syntheticStack } = require("./synthetic");
 
+if (target.startsWith("bare")) process.env.SLIPWAY_BENCH_BARE = target.slice(4);
 const run =
     target === "floor"
         ? runProgram("dev", { config: {}, load: () => require("./floor") })
+        : target.startsWith("bare")
+          ? runProgram("dev", { config: {}, load: () => require("./bare") })
         : target.startsWith("apps")
           ? runProgram("dev", { ...syntheticStack(Number(target.slice(4))), load: () => require("../..") })
           : runProgram(target, { load: () => require("../..") });
