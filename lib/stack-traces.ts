@@ -26,7 +26,10 @@ export function skipMappingPromiseDebugStacks(): void {
     const mapped = Error.prepareStackTrace as PrepareStackTrace | undefined;
     if (!mapped || (mapped as { slipwayWrapped?: boolean }).slipwayWrapped) return;
     const hook: PrepareStackTrace & { slipwayWrapped?: boolean } = (error, frames) => {
-        if (!PROMISE_DEBUG_FRAME.test(frames[0]?.getFileName() ?? "")) return mapped(error, frames);
+        // Only the bare `new Error().stack` debuggablePromise records; any real error raised inside
+        // debuggable.js (a rejection it cannot annotate, say) keeps its mapped stack and message.
+        const record = error.message === "" && frames[0]?.getFunctionName() === "debuggablePromise" && PROMISE_DEBUG_FRAME.test(frames[0]?.getFileName() ?? "");
+        if (!record) return mapped(error, frames);
         return process.env.PULUMI_DEBUG_PROMISE_LEAKS ? v8StackText(error, frames) : UNRENDERED_PROMISE_STACK;
     };
     hook.slipwayWrapped = true;

@@ -96,6 +96,7 @@ function copyData<T>(value: T): T {
 }
 
 export async function observeRun(stack: string, options: RunOptions = {}): Promise<ObservedRun> {
+    if (process.env.SLIPWAY_TEST_ISOLATED) return observeIsolated(stack, options);
     const { offline, settings, req } = nativeProgram();
     if (options.load) {
         const load = options.load;
@@ -103,12 +104,28 @@ export async function observeRun(stack: string, options: RunOptions = {}): Promi
         return observe(offline.runProgram, settings, stack, options, () => (offline.clearProjectModules(), load(req, nativeValues(req))));
     }
     // The program is deterministic in its inputs, so a worker runs each distinct input once; every
-    // caller gets its own copy to inspect (or mutate).
+    // caller gets its own copy to inspect (or mutate). A failed run is never kept: it is cheap, and a
+    // timeout under load must not fail every later test of the worker.
     const key = JSON.stringify([stack, options.config ?? null, options.secretKeys ?? null, options.generation ?? null]);
     const cache = ((offline as { runCache?: Map<string, Promise<ObservedRun>> }).runCache ??= new Map());
-    if (!cache.has(key)) cache.set(key, observe(offline.runProgram, settings, stack, options));
-    const observed = await cache.get(key)!;
+    const cached = cache.get(key);
+    const observed = await (cached ?? observe(offline.runProgram, settings, stack, options));
+    if (!cached && observed.error === undefined) cache.set(key, Promise.resolve(observed));
     return { ...observed, run: observed.run && copyData(observed.run), registered: [...observed.registered] };
+}
+
+/**
+ * `npm run test:coverage` (SLIPWAY_TEST_ISOLATED=1): every run in a fresh jest registry, as before
+ * the native runs, so jest instruments the program's code; slower, and the figures are then true.
+ */
+async function observeIsolated(stack: string, options: RunOptions): Promise<ObservedRun> {
+    let observed: ObservedRun = { registered: [] };
+    await jest.isolateModulesAsync(async () => {
+        const { runProgram } = require("../scripts/offline") as typeof import("../scripts/offline");
+        const load = options.load ? () => options.load!(require, (v) => v) : () => require("..");
+        observed = await observe(runProgram, require("@pulumi/pulumi/runtime/settings"), stack, options, load);
+    });
+    return observed;
 }
 
 /** Runs index.ts for `stack` (its Pulumi.<stack>.yaml unless `config` is given); rejects on error. */

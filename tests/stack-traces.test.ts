@@ -2,7 +2,7 @@
 // mapping; every other stack still goes through the installed hook (source-map-support under ts-node).
 import { skipMappingPromiseDebugStacks, UNRENDERED_PROMISE_STACK, v8StackText } from "../lib/stack-traces";
 
-const frame = (file: string): NodeJS.CallSite => ({ getFileName: () => file, toString: () => `fn (${file}:1:1)` }) as unknown as NodeJS.CallSite;
+const frame = (file: string, fn = "fn"): NodeJS.CallSite => ({ getFileName: () => file, getFunctionName: () => fn, toString: () => `${fn} (${file}:1:1)` }) as unknown as NodeJS.CallSite;
 
 describe("skipMappingPromiseDebugStacks", () => {
     const original = Error.prepareStackTrace;
@@ -19,8 +19,8 @@ describe("skipMappingPromiseDebugStacks", () => {
         skipMappingPromiseDebugStacks();
         expect(Error.prepareStackTrace).toBe(wrapped);
 
-        const debug = [frame("/app/node_modules/@pulumi/pulumi/runtime/debuggable.js"), frame("/app/index.ts")];
-        const err = new Error("x");
+        const debug = [frame("/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "debuggablePromise"), frame("/app/index.ts")];
+        const err = new Error("");
         // Pulumi prints these only under PULUMI_DEBUG_PROMISE_LEAKS: rendered (unmapped) then, not at all otherwise.
         const saved = process.env.PULUMI_DEBUG_PROMISE_LEAKS;
         delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
@@ -29,10 +29,14 @@ describe("skipMappingPromiseDebugStacks", () => {
         expect(wrapped(err, debug)).toBe(v8StackText(err, debug));
         if (saved === undefined) delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
         else process.env.PULUMI_DEBUG_PROMISE_LEAKS = saved;
-        expect(v8StackText(err, debug)).toBe("Error: x\n    at fn (/app/node_modules/@pulumi/pulumi/runtime/debuggable.js:1:1)\n    at fn (/app/index.ts:1:1)");
+        expect(v8StackText(err, debug)).toBe("Error\n    at debuggablePromise (/app/node_modules/@pulumi/pulumi/runtime/debuggable.js:1:1)\n    at fn (/app/index.ts:1:1)");
+        // A real error thrown inside debuggable.js (e.g. annotating a rejection with a string reason) is mapped as any other.
+        const real = new TypeError("Cannot create property 'promise' on string 'registry lookup failed'");
+        expect(wrapped(real, [frame("/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "")])).toBe("mapped");
+        expect(wrapped(new Error(""), [frame("/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "leakedPromises")])).toBe("mapped");
         expect(wrapped(err, [frame("/app/index.ts")])).toBe("mapped");
         expect(wrapped(err, [frame("/app/node_modules/@pulumi/pulumi/resource.js")])).toBe("mapped");
-        expect(calls).toEqual(["/app/index.ts", "/app/node_modules/@pulumi/pulumi/resource.js"]);
+        expect(calls).toEqual(["/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "/app/index.ts", "/app/node_modules/@pulumi/pulumi/resource.js"]);
     });
 
     test("without a hook (plain Node) nothing is installed", () => {
