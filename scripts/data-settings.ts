@@ -72,7 +72,10 @@ const MANAGED: Record<string, (r: RecordedResource, run: ProgramRun) => DataServ
             service: `DO Managed ${pg ? "PostgreSQL" : r.inputs.engine} ${r.inputs.version}`,
             size: `${r.inputs.size}${r.inputs.storageAutoscale?.enabled ? ", storage autoscale" : ""}`,
             highAvailability: r.inputs.nodeCount > 1 ? `${r.inputs.nodeCount - 1} standby` : "single node",
-            // DO backs PostgreSQL up daily and keeps 7 days (docs: managed databases, backups).
+            // docs.digitalocean.com/products/databases/postgresql/how-to/restore-from-backups (edited
+            // 2026-05-28): "backups run automatically once per day and are retained for seven days";
+            // a restore picks the latest transaction or a point in time. The hour is the one the
+            // cluster's DatabasePostgresqlConfig asks for (openapi postgres_advanced_config backup_hour).
             backups: pg ? `daily${config ? ` at ${String(config.inputs.backupHour).padStart(2, "0")}:${String(config.inputs.backupMinute ?? 0).padStart(2, "0")} UTC` : ""}, 7 days (DO)` : "none",
             pointInTimeRecovery: pg ? "on, 7 days (DO)" : "n/a",
             network: r.inputs.privateNetworkUuid ? "private network (VPC), firewall" : "public",
