@@ -15,7 +15,9 @@ const PROJECT = "slipway";
 
 const rpc = require("@pulumi/pulumi/runtime/rpc");
 const settings = require("@pulumi/pulumi/runtime/settings");
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+// The modules Pulumi's own mock monitor answers with (the SDK's copies, so its messages decode them).
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
 
 /** One resource registration, as the engine would see it. */
 export interface RecordedResource {
@@ -239,12 +241,12 @@ export async function runProgram(
         false,
     );
     const monitor = settings.getMonitor();
-    const original = MockMonitor.prototype.registerResource;
     monitor.registerResource = (req: any, callback: any) => {
         const secretPaths: string[] = [];
         // The inputs as the engine receives them (plain JSON; secrets and resource references in their
         // wire form). deserializeProperties would build an Output per value, most of a run's cost.
-        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(req.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        const wire = req.getObject()?.toJavaScript() ?? {};
+        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(wire, "", secretPaths);
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
         resources.push({
             type: req.getType(),
@@ -263,7 +265,7 @@ export async function runProgram(
             dependencies: req.getDependenciesList(),
             dynamicProvider,
         });
-        return original.call(monitor, req, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
+        answerAsEngine(monitor, req, wire, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
     };
     pulumi.runtime.setAllConfig({ ...offlineCredentials(), ...loaded.config }, [...loaded.secretKeys, ...OFFLINE_CREDENTIALS]);
 
@@ -282,6 +284,31 @@ async function collect(stack: string, exports: Record<string, unknown>, resource
     }
     await settings.waitForRPCs();
     return { stack, resources, outputs, secretOutputs };
+}
+
+/**
+ * What Pulumi's MockMonitor.registerResource does (runtime/mocks.js: the mocks' state becomes the
+ * resource's outputs, recorded for getResource), on the wire form: the real engine keeps inputs in that
+ * form out of process, while MockMonitor rebuilt them as JavaScript values (an Output per value, a live
+ * Resource per reference) in the program's process, and then serialized them back.
+ */
+function answerAsEngine(monitor: any, req: any, wire: Record<string, unknown>, callback: (err: unknown, response?: any) => void): void {
+    Promise.resolve(
+        monitor.mocks.newResource({ type: req.getType(), name: req.getName(), inputs: wire, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid() }),
+    ).then(
+        (result: { id?: string; state: Record<string, unknown> }) => {
+            const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+            // As serializeProperties does: no undefined values on the wire.
+            const state = JSON.parse(JSON.stringify(result.state ?? {}));
+            monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+            const response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id || "");
+            response.setObject(structproto.Struct.fromJavaScript(state));
+            callback(null, response);
+        },
+        (err: unknown) => callback(err, undefined),
+    );
 }
 
 // The engine returns the outputs named in additionalSecretOutputs as secrets; Pulumi's MockMonitor
