@@ -14,6 +14,13 @@ import { appUrl } from "./lib/contracts";
 import { skipMappingPromiseDebugStacks } from "./lib/stack-traces";
 
 skipMappingPromiseDebugStacks();
+// Components send no inputs to the engine (@pulumi/pulumi resource.ts reads this variable for each
+// ComponentResource; CHANGELOG 3.206.0). Their args are providers, Outputs and callbacks, which the SDK
+// would serialize for every component and, on `up`, rebuild as live resources one engine call each; a
+// component's children carry every real change, so previews lose nothing. It also keeps secrets that
+// pass through args out of the components' state. A stack deployed before shows each component as an
+// update once (inputs -> none); nothing is replaced.
+process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS ??= "1";
 
 // isConfigSecret is the runtime's own record of `pulumi config set --secret` keys.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };

@@ -298,8 +298,12 @@ function answerAsEngine(monitor: any, req: any, wire: Record<string, unknown>, c
     ).then(
         (result: { id?: string; state: Record<string, unknown> }) => {
             const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-            // As serializeProperties does: no undefined values on the wire.
-            const state = JSON.parse(JSON.stringify(result.state ?? {}));
+            // As serializeProperties does: no undefined values on the wire. A component gets no outputs
+            // back from the engine (pulumi/pulumi v3.248.0 pkg/resource/deploy: step_generator.go makes
+            // the new state with `Outputs: nil`, and CreateStep.Apply calls a provider only if Custom),
+            // so none is echoed here; MockMonitor echoed its inputs, which the SDK then rebuilt as
+            // Outputs and live Resources for nothing.
+            const state = req.getCustom() ? JSON.parse(JSON.stringify(result.state ?? {})) : {};
             monitor.resources.set(urn, { urn, id: result.id ?? null, state });
             const response = new resproto.RegisterResourceResponse();
             response.setUrn(urn);

@@ -79,6 +79,12 @@ describe.each(STACKS)("Pulumi.%s.yaml", (stack) => {
         expect(run.resources.filter((r) => (r.parent === "" ? r.custom : !urns.has(r.parent))).map((r) => r.name)).toEqual([]);
     });
 
+    test("components send the engine no inputs: their args (providers, Outputs, secrets) stay out of state", () => {
+        const components = ran(stack).resources.filter((r) => !r.custom && r.type.startsWith("slipway:"));
+        expect(components.length).toBeGreaterThan(0);
+        expect(components.filter((c) => Object.keys(c.inputs).length > 0).map((c) => c.name)).toEqual([]);
+    });
+
     test("every Kubernetes Secret's data is secret", () => {
         for (const secret of findAll(ran(stack), "kubernetes:core/v1:Secret")) {
             for (const field of ["stringData", "data"]) {
@@ -142,6 +148,12 @@ test("the e2e stack reaches its cluster through the `e2e` context, with no kubec
     // Nothing creates a cluster on this target.
     expect(findAll(e2e, "pulumi-nodejs:dynamic/slipway:K3dCluster")).toEqual([]);
     expect(findAll(e2e, "slipway:cluster:ExistingCluster")).toHaveLength(1);
+});
+
+test("contract: @pulumi/pulumi sends a ComponentResource no inputs when PULUMI_NODEJS_SKIP_COMPONENT_INPUTS is set (resource.js)", () => {
+    const source = fs.readFileSync(require.resolve("@pulumi/pulumi/resource.js"), "utf8");
+    expect(source).toContain("process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS && !remote ? {} : args");
+    expect(fs.readFileSync(path.join(PROJECT_DIR, "index.ts"), "utf8")).toMatch(/^process\.env\.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS \?\?= "1";$/m);
 });
 
 describe("the credential scan itself", () => {
