@@ -118,6 +118,6 @@ export const databases = cfg.database?.databases.map((d) => d.name);
 export const kubeContext = cfg.existing?.context;
 export const kubeconfigPath = cfg.existing?.kubeconfig;
 /** In-cluster Postgres: the Service `npm run migrate-data` port-forwards to (with kubeconfig and namespace). */
+export const databaseService = cfg.database?.mode === "in-cluster" ? database!.server.host : undefined;
 /** Monthly cost in USD from the dated price tables (the same figures `npm run plan` prints). */
 export const costEstimate = costs.estimate(PRICE_TABLES);
-export const databaseService = cfg.database?.mode === "in-cluster" ? database!.server.host : undefined;

@@ -93,6 +93,13 @@ describe("stack totals", () => {
     });
 });
 
+test("a cilium Gateway on an existing cluster is not priced as a DigitalOcean load balancer", async () => {
+    const { stackConfig } = require("./helpers") as typeof import("./helpers");
+    const run = await runStack("e2e", stackConfig("e2e", (v) => (v["slipway:existing"].gateway = { install: false, className: "cilium", namespace: "kube-system" })));
+    expect(run.resources.some((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" && r.inputs.spec?.gatewayClassName === "cilium")).toBe(true);
+    expect(run.outputs.costEstimate).toMatchObject({ monthlyTotal: 0, items: [], priceTables: [] });
+});
+
 describe("the costEstimate ledger at preview", () => {
     // A price table that reports what it was given, to see which inputs reach the tables.
     const echo = { date: "2026-11", costs: (rs: readonly { name: string; inputs: Record<string, any> }[]) => rs.map((r) => ({ resource: r.name, detail: JSON.stringify(r.inputs), monthlyUsd: 1 })) };

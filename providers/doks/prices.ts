@@ -57,5 +57,7 @@ function gatewayLoadBalancer(resources: readonly PricedResource[]): CostLine[] {
 
 export const doPrices: PriceTable = {
     date: DO_PRICE_TABLE.date,
-    costs: (resources) => [...resources.flatMap(doCostOf), ...gatewayLoadBalancer(resources)],
+    // Only a stack on DigitalOcean: a `cilium` Gateway elsewhere (an existing cluster running Cilium)
+    // is not a DO load balancer.
+    costs: (resources) => (resources.some((r) => r.type.startsWith("digitalocean:")) ? [...resources.flatMap(doCostOf), ...gatewayLoadBalancer(resources)] : []),
 };
