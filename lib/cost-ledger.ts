@@ -17,7 +17,10 @@ export interface CostEstimate {
 
 /** Monthly total and items from the price tables, rounded to cents. */
 export function summarizeCost(tables: readonly PriceTable[], resources: readonly PricedResource[]): CostEstimate {
-    const priced = tables.map((t) => ({ date: t.date, lines: t.costs(resources) }));
+    // A table prices only a stack on its own cloud: Kubernetes objects it reads (a `cilium` Gateway, an
+    // NLB-annotated Service) can be anywhere, e.g. on an existing cluster that bills nobody here.
+    const onCloud = tables.filter((t) => resources.some((r) => r.type.startsWith(`${t.cloud}:`)));
+    const priced = onCloud.map((t) => ({ date: t.date, lines: t.costs(resources) }));
     // Sorted, so the output never changes with the order resources happen to register in.
     const lines: CostLine[] = priced.flatMap((p) => p.lines).sort((a, b) => a.resource.localeCompare(b.resource) || a.detail.localeCompare(b.detail));
     const cents = (usd: number) => Math.round(usd * 100) / 100;

@@ -16,6 +16,8 @@ export interface CostLine {
 
 /** One target's dated prices: the cost lines of the resources it knows, from a stack's resources. */
 export interface PriceTable {
+    /** The provider package whose resources mark a stack as on this cloud ("gcp", "aws", ...). */
+    readonly cloud: string;
     /** When the prices were read ("2026-10"). */
     readonly date: string;
     costs(resources: readonly PricedResource[]): CostLine[];

@@ -102,7 +102,7 @@ test("a cilium Gateway on an existing cluster is not priced as a DigitalOcean lo
 
 describe("the costEstimate ledger at preview", () => {
     // A price table that reports what it was given, to see which inputs reach the tables.
-    const echo = { date: "2026-11", costs: (rs: readonly { name: string; inputs: Record<string, any> }[]) => rs.map((r) => ({ resource: r.name, detail: JSON.stringify(r.inputs), monthlyUsd: 1 })) };
+    const echo = { cloud: "digitalocean", date: "2026-11", costs: (rs: readonly { name: string; inputs: Record<string, any> }[]) => rs.map((r) => ({ resource: r.name, detail: JSON.stringify(r.inputs), monthlyUsd: 1 })) };
 
     test("values computed at preview (unknown) and secrets are left out; plain and resolved inputs reach the price tables", async () => {
         const { CostLedger } = require("../lib/cost-ledger") as typeof import("../lib/cost-ledger");
@@ -118,7 +118,10 @@ describe("the costEstimate ledger at preview", () => {
 
     test("an item a table cannot price is listed with monthly null and left out of the total, which stays a number", () => {
         const { summarizeCost } = require("../lib/cost-ledger") as typeof import("../lib/cost-ledger");
-        const table = { date: "2026-11", costs: () => [{ resource: "a", detail: "x", monthlyUsd: NaN }, { resource: "b", detail: "y", monthlyUsd: 2.004 }] };
-        expect(summarizeCost([table], [])).toMatchObject({ monthlyTotal: 2, items: [{ resource: "a", monthly: null }, { resource: "b", monthly: 2 }], priceTables: ["2026-11"] });
+        const table = { cloud: "acme", date: "2026-11", costs: () => [{ resource: "a", detail: "x", monthlyUsd: NaN }, { resource: "b", detail: "y", monthlyUsd: 2.004 }] };
+        const onAcme = [{ type: "acme:index/server:Server", name: "s", inputs: {} }];
+        expect(summarizeCost([table], onAcme)).toMatchObject({ monthlyTotal: 2, items: [{ resource: "a", monthly: null }, { resource: "b", monthly: 2 }], priceTables: ["2026-11"] });
+        // The same table on a stack with nothing of its cloud prices nothing.
+        expect(summarizeCost([table], [{ type: "kubernetes:core/v1:Service", name: "s", inputs: {} }])).toMatchObject({ monthlyTotal: 0, items: [], priceTables: [] });
     });
 });

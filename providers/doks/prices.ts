@@ -56,8 +56,7 @@ function gatewayLoadBalancer(resources: readonly PricedResource[]): CostLine[] {
 }
 
 export const doPrices: PriceTable = {
+    cloud: "digitalocean",
     date: DO_PRICE_TABLE.date,
-    // Only a stack on DigitalOcean: a `cilium` Gateway elsewhere (an existing cluster running Cilium)
-    // is not a DO load balancer.
-    costs: (resources) => (resources.some((r) => r.type.startsWith("digitalocean:")) ? [...resources.flatMap(doCostOf), ...gatewayLoadBalancer(resources)] : []),
+    costs: (resources) => [...resources.flatMap(doCostOf), ...gatewayLoadBalancer(resources)],
 };

@@ -82,6 +82,7 @@ function nlbLine(resources: readonly PricedResource[]): CostLine[] {
 }
 
 export const eksPrices: PriceTable = {
+    cloud: "aws",
     date: EKS_PRICE_TABLE.date,
     costs: (resources) => [...resources.map(awsCostOf).filter((l): l is CostLine => l !== undefined), ...nlbLine(resources)],
 };

@@ -120,6 +120,7 @@ export function costOf(r: PricedResource, context: CostContext = { nodes: 0 }): 
 
 /** GKE's entry in the cost model (scripts/cost.ts). */
 export const gkePrices: PriceTable = {
+    cloud: "gcp",
     date: PRICE_TABLE.date,
     costs: (resources) => {
         const context = { nodes: nodeCount(resources) };

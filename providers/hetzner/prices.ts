@@ -38,9 +38,9 @@ function volumeGbs(resources: readonly PricedResource[]): number[] {
 }
 
 export const hetznerPrices: PriceTable = {
+    cloud: "hcloud",
     date: HETZNER_PRICE_TABLE.date,
     costs: (resources) => {
-        if (!resources.some((r) => r.type.startsWith("hcloud:"))) return [];
         const lines: CostLine[] = [];
         for (const r of resources) {
             if (r.type === "hcloud:index/server:Server") {
