@@ -123,14 +123,15 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
         ));
         this.ready = [retainedStorageClass(name, this.provider, this)];
 
-        const client = { clusterId: cluster.id, podCidr: args.doks.podCidr };
+        // Postgres and Valkey sit in the stack's VPC, admitting only this cluster and its pods.
+        const placement = { name: args.name, region, vpcId: vpc.id, client: { clusterId: cluster.id, podCidr: args.doks.podCidr }, provider: doProvider, dependsOn: [cluster] };
         if (args.managedDatabase) {
             this.managedDatabase = (dbName, config, dbOpts) =>
-                new DoPostgres(dbName, { name: args.name, region, database: config, vpcId: vpc.id, client, provider: doProvider, dependsOn: [cluster] }, dbOpts).endpoint;
+                new DoPostgres(dbName, { ...placement, database: config }, dbOpts).endpoint;
         }
         if (args.managedCache) {
             this.managedCache = (cacheName, cache, cacheOpts) =>
-                new DoValkey(cacheName, { name: args.name, region, cache, standby: args.doks.highAvailability, vpcId: vpc.id, client, provider: doProvider, dependsOn: [cluster] }, cacheOpts).endpoint;
+                new DoValkey(cacheName, { ...placement, cache, standby: args.doks.highAvailability }, cacheOpts).endpoint;
         }
         this.registerOutputs({ kubeconfig: this.kubeconfig });
     }

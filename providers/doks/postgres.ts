@@ -4,9 +4,7 @@
 // against the project's CA. It yields the same DatabaseEndpoint as Cloud SQL and RDS.
 import { DatabasePostgresqlConfig } from "@pulumi/digitalocean/databasePostgresqlConfig";
 import { getDatabaseCaOutput } from "@pulumi/digitalocean/getDatabaseCa";
-import type { Provider as DoProvider } from "@pulumi/digitalocean/provider";
-import type { DatabaseClient } from "./firewall";
-import { privateDatabase } from "./private-database";
+import { type DatabasePlacement, privateDatabase } from "./private-database";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../../config";
 import type { DatabaseEndpoint, ServiceDatabase } from "../../lib/database-types";
@@ -55,15 +53,8 @@ export function doMaintenanceHour(backupHour: number): string {
     return `${String((backupHour + 2) % 24).padStart(2, "0")}:00`;
 }
 
-export interface DoPostgresArgs {
-    readonly name: string;
-    readonly region: string;
+export interface DoPostgresArgs extends DatabasePlacement {
     readonly database: DatabaseConfig;
-    readonly vpcId: pulumi.Input<string>;
-    /** The DOKS cluster: the only client the database firewall admits. */
-    readonly client: DatabaseClient;
-    readonly provider: DoProvider;
-    readonly dependsOn: pulumi.Resource[];
 }
 
 export class DoPostgres extends pulumi.ComponentResource {
@@ -72,20 +63,15 @@ export class DoPostgres extends pulumi.ComponentResource {
     constructor(name: string, args: DoPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:database:DoPostgres", name, args, opts);
         const o = { parent: this, provider: args.provider };
-        const db = args.database;
+        const { database: db, ...placement } = args;
         // doPostgresProblems refused anything but a daily schedule before any resource.
         const backupHour = Number((backupStartTime(db.backup.schedule) ?? "03:00").slice(0, 2));
         const { cluster, firewall } = privateDatabase(
             name,
             {
-                name: args.name,
+                ...placement,
                 suffix: "postgres",
-                region: args.region,
                 nodeCount: db.highAvailability ? 2 : 1,
-                vpcId: args.vpcId,
-                client: args.client,
-                provider: args.provider,
-                dependsOn: args.dependsOn,
                 engine: {
                     engine: "pg",
                     // A new major upgrades in place (DO's upgrade API), never replaces.

@@ -7,16 +7,21 @@ import type { Provider as DoProvider } from "@pulumi/digitalocean/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterOnlyFirewall, type DatabaseClient } from "./firewall";
 
-export interface PrivateDatabaseArgs {
+/** Where a DO database goes and who may reach it: the same for every engine of a stack. */
+export interface DatabasePlacement {
     /** The stack's cluster name; the database is `<name>-<suffix>`. */
     readonly name: string;
-    readonly suffix: string;
     readonly region: string;
-    readonly nodeCount: number;
     readonly vpcId: pulumi.Input<string>;
+    /** The DOKS cluster: the only client the database firewall admits. */
     readonly client: DatabaseClient;
     readonly provider: DoProvider;
     readonly dependsOn: pulumi.Resource[];
+}
+
+export interface PrivateDatabaseArgs extends DatabasePlacement {
+    readonly suffix: string;
+    readonly nodeCount: number;
     /** The engine's own arguments (engine, version, size, maintenance...). */
     readonly engine: Omit<DatabaseClusterArgs, "name" | "region" | "nodeCount" | "privateNetworkUuid" | "tags">;
 }
