@@ -58,14 +58,7 @@ export type Native = <T>(value: T) => T;
 function nativeValues(req: NodeRequire): Native {
     const v8 = req("v8") as typeof import("v8");
     const NativeArray = (v8.deserialize(v8.serialize([])) as unknown[]).constructor as ArrayConstructor;
-    const adopt = (value: any): any => {
-        if (Array.isArray(value)) return NativeArray.from(value, adopt);
-        if (value !== null && typeof value === "object" && Object.prototype.toString.call(value) === "[object Object]" && Object.getPrototypeOf(value)?.constructor?.name === "Object") {
-            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, adopt(v)]));
-        }
-        return value;
-    };
-    return adopt;
+    return (value) => copyData(value, (items) => NativeArray.from(items));
 }
 
 /** The runs of one module system: what the monitor received, even when the program threw. */
@@ -86,11 +79,15 @@ async function observe(runProgram: typeof import("../scripts/offline").runProgra
     return { run, error, registered: monitor?.resources ? [...monitor.resources.keys()] : [] };
 }
 
-/** A deep copy of arrays and plain objects (from either realm); anything else (functions) is shared. */
-function copyData<T>(value: T): T {
-    if (Array.isArray(value)) return value.map(copyData) as T;
-    if (value !== null && typeof value === "object" && Object.prototype.toString.call(value) === "[object Object]") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyData(v)])) as T;
+/**
+ * A deep copy of arrays and plain objects (from either realm; `toArray` picks the realm of the new
+ * arrays); anything else (functions, resources, class instances) is shared.
+ */
+function copyData<T>(value: T, toArray: (items: unknown[]) => unknown[] = (items) => items): T {
+    const copy = (v: unknown): unknown => copyData(v, toArray);
+    if (Array.isArray(value)) return toArray(value.map(copy)) as T;
+    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value)?.constructor?.name === "Object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
     }
     return value;
 }
