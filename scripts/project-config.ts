@@ -122,9 +122,14 @@ function withoutCiphertext(value: unknown, key: string): { value: unknown; secur
 }
 
 /** The object path of a dotted key (`slipway:cluster.kubernetesVersion` -> slipway:cluster, [kubernetesVersion]). */
-function splitPath(full: string): { key: string; path: string[] } {
-    const [key, ...path] = full.split(".");
-    return { key, path };
+function splitPath(dotted: string): { full: string; path: string[] } {
+    const [full, ...path] = dotted.split(".");
+    return { full, path };
+}
+
+/** The value at `path` inside `root`, or undefined where a step is not an object. */
+function valueAt(root: unknown, path: string[]): unknown {
+    return path.reduce<unknown>((node, p) => (isPlainObject(node) ? node[p] : undefined), root);
 }
 
 /**
@@ -146,12 +151,13 @@ export function resolveStackConfig(projectName: string, stack: string, projectCo
         values[full] = value;
     }
     const missing: string[] = [];
-    const keys = Object.keys(declarations).sort();
-    for (const key of keys) {
-        const d = declarations[key];
-        const { key: full, path } = splitPath(fullKey(projectName, key));
+    // Each declared key once: its full key, and the object path inside it of a dotted key.
+    const declared = Object.keys(declarations)
+        .sort()
+        .map((key) => ({ key, d: declarations[key], ...splitPath(fullKey(projectName, key)) }));
+    for (const { key, d, full, path } of declared) {
         const projectValue = d.value ?? d.default;
-        const parent = path.slice(0, -1).reduce<any>((node, p) => (isPlainObject(node) ? node[p] : undefined), values[full]);
+        const parent = valueAt(values[full], path.slice(0, -1));
         const onStack = path.length === 0 ? full in values : isPlainObject(parent) && path[path.length - 1] in parent;
         if (onStack) continue;
         if (projectValue === undefined) {
@@ -166,11 +172,9 @@ export function resolveStackConfig(projectName: string, stack: string, projectCo
         }
     }
     if (missing.length > 0) throw new Error(`Stack '${stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${formatMissing(missing)}`);
-    for (const key of keys) {
-        const d = declarations[key];
+    for (const { key, d, full, path } of declared) {
         if (d.type === undefined) continue;
-        const { key: full, path } = splitPath(fullKey(projectName, key));
-        const value = path.reduce<any>((node, p) => (isPlainObject(node) ? node[p] : undefined), values[full]);
+        const value = valueAt(values[full], path);
         if (d.secret && !secretKeys.includes(full)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
         // The CLI checks the text of a scalar, or the decoded structure of an object value.
         const checked = isPlainObject(value) || Array.isArray(value) ? value : encode(value);
