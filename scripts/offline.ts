@@ -265,7 +265,7 @@ export async function runProgram(
             dependencies: req.getDependenciesList(),
             dynamicProvider,
         });
-        answerAsEngine(monitor, req, wire, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
+        answerAsEngine(monitor, req, urn, wire, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
     };
     pulumi.runtime.setAllConfig({ ...offlineCredentials(), ...loaded.config }, [...loaded.secretKeys, ...OFFLINE_CREDENTIALS]);
 
@@ -292,12 +292,11 @@ async function collect(stack: string, exports: Record<string, unknown>, resource
  * form out of process, while MockMonitor rebuilt them as JavaScript values (an Output per value, a live
  * Resource per reference) in the program's process, and then serialized them back.
  */
-function answerAsEngine(monitor: any, req: any, wire: Record<string, unknown>, callback: (err: unknown, response?: any) => void): void {
+function answerAsEngine(monitor: any, req: any, urn: string, wire: Record<string, unknown>, callback: (err: unknown, response?: any) => void): void {
     Promise.resolve(
         monitor.mocks.newResource({ type: req.getType(), name: req.getName(), inputs: wire, provider: req.getProvider(), custom: req.getCustom(), id: req.getImportid() }),
     ).then(
         (result: { id?: string; state: Record<string, unknown> }) => {
-            const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
             // As serializeProperties does: no undefined values on the wire. A component gets no outputs
             // back from the engine (pulumi/pulumi v3.248.0 pkg/resource/deploy: step_generator.go makes
             // the new state with `Outputs: nil`, and CreateStep.Apply calls a provider only if Custom),

@@ -81,6 +81,11 @@ async function main(args: PlanArgs): Promise<void> {
     if (all.some((p) => p.violations.some((v) => v.level === "mandatory"))) process.exitCode = 1;
 }
 
+/** The stack outputs a run sets, and which are secret. */
+function outputList(run: ProgramRun): { name: string; secret: boolean }[] {
+    return Object.keys(run.outputs).filter((k) => run.outputs[k] !== undefined).map((k) => ({ name: k, secret: run.secretOutputs.includes(k) }));
+}
+
 function summary(p: Planned) {
     return {
         stack: p.run.stack,
@@ -90,7 +95,7 @@ function summary(p: Planned) {
         deployTimeExpansions: deployTimeExpansions(p.run).map((e) => ({ type: e.type, name: e.name })),
         costEstimate: p.run.outputs.costEstimate as CostEstimate,
         policyViolations: p.violations,
-        outputs: Object.keys(p.run.outputs).filter((k) => p.run.outputs[k] !== undefined).map((k) => ({ name: k, secret: p.run.secretOutputs.includes(k) })),
+        outputs: outputList(p.run),
         manifests: path.relative(PROJECT_DIR, p.dir),
         plannedMs: Math.round(p.ms),
     };
@@ -132,7 +137,7 @@ function planText(p: Planned): string {
         ...cost.items.map((i) => `  ${i.monthly === null ? "    ?" : `$${i.monthly.toFixed(0).padStart(5)}`}  ${i.resource}: ${i.detail}`),
         `policies (policy/, as \`pulumi preview --policy-pack policy\` runs them): ${mandatory} mandatory, ${violations.length - mandatory} advisory violations`,
         ...violations.map((v) => `  ${v.level.padEnd(9)} ${v.policy}: ${v.resource}: ${v.message}`),
-        `outputs: ${summary(p).outputs.map((o) => (o.secret ? `${o.name} [secret]` : o.name)).join(", ")}`,
+        `outputs: ${outputList(run).map((o) => (o.secret ? `${o.name} [secret]` : o.name)).join(", ")}`,
         `planned in ${p.ms.toFixed(0)} ms`,
         "",
     ].join("\n");
