@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { K3dClusterInputs, K3dClusterOutputs } from "../providers/k3d/lifecycle";
-import { foreignClusterMessage } from "../providers/k3d/lifecycle";
 import { find, PROJECT_DIR, runStack } from "./helpers";
 
 // A stand-in for the k3d CLI: clusters are JSON files in $FAKE_K3D_STATE; $FAKE_K3D_DOWN makes
@@ -48,9 +47,10 @@ interface Lifecycle {
     delete(id: string, props: K3dClusterOutputs): Promise<void>;
 }
 
-describe("the k3d cluster's lifecycle, run by the provider the dev stack serializes", () => {
+describe("the k3d cluster's lifecycle, run by the provider code the dev stack stores in state", () => {
     let lifecycle: Lifecycle;
     let serialized: string;
+    let foreignClusterMessage: (name: string, dataDir: string) => string;
     let inputs: K3dClusterInputs;
     let work: string;
     let home: string;
@@ -67,7 +67,9 @@ describe("the k3d cluster's lifecycle, run by the provider the dev stack seriali
         work = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-k3d-lifecycle-"));
         const moduleFile = path.join(work, "provider.js");
         fs.writeFileSync(moduleFile, serialized);
-        lifecycle = require(moduleFile).handler();
+        const loaded = require(moduleFile);
+        lifecycle = loaded.handler();
+        foreignClusterMessage = loaded.foreignClusterMessage;
     });
 
     beforeEach(() => {

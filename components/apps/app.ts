@@ -89,7 +89,9 @@ export class App extends pulumi.ComponentResource {
             terminationGracePeriodSeconds: 30,
         });
 
-        const dependsOn = pulumi.output(args.dependsOn ?? []);
+        // Plain arrays, not Outputs: the SDK walks an Output's resolved value for unknowns
+        // (output.ts containsUnknowns), which for resources means their whole object graph.
+        const dependsOn = args.dependsOn ?? [];
         if (app.migrate) {
             const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...probed } = appContainer(app, args.migrateEnvFrom.map((s) => s.name), envSecret?.name);
             const job = withFiles({ ...probed, name: "migrate", command: app.migrate.command, args: [] }, args.migrateEnvFrom);
@@ -122,7 +124,7 @@ export class App extends pulumi.ComponentResource {
                 { ...childOpts, dependsOn },
             );
         }
-        const rolloutAfter = this.migrateJob ? pulumi.output([this.migrateJob]) : dependsOn;
+        const rolloutAfter = this.migrateJob ? [this.migrateJob] : dependsOn;
 
         const mounts = app.kind === "stateful" ? [{ name: "data", mountPath: (app.storage ?? DEFAULT_STORAGE).mountPath }] : [];
         const main = withFiles({ ...container, volumeMounts: [...((container.volumeMounts as VolumeMount[]) ?? []), ...mounts] }, args.envFrom);
