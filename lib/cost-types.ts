@@ -20,5 +20,11 @@ export interface PriceTable {
     readonly cloud: string;
     /** When the prices were read ("2026-10"). */
     readonly date: string;
+    /**
+     * The resource types whose inputs costs() reads; the costEstimate output resolves only those
+     * (every input of every Kubernetes object otherwise, on every preview). Names and types of all
+     * resources are always given.
+     */
+    readonly reads: readonly string[];
     costs(resources: readonly PricedResource[]): CostLine[];
 }

@@ -4,7 +4,9 @@
 // those traces goes through source-map-support, which maps every frame back to TypeScript: about half
 // of a preview's start-up, growing with the number of resources (`npm run bench`). Those traces are
 // left in V8's own format; every other stack (errors, the source position Pulumi records for each
-// resource) is still mapped.
+// resource) is still mapped, one frame at a time through a cache: Pulumi captures the whole stack of
+// every resource it registers (resource.js Resource.callsites, no depth limit), and those stacks
+// repeat the same SDK and component frames resource after resource.
 
 const PROMISE_DEBUG_FRAME = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
 
@@ -21,6 +23,35 @@ export function v8StackText(error: Error, frames: readonly NodeJS.CallSite[]): s
  */
 export const UNRENDERED_PROMISE_STACK = "(promise creation stack not rendered: set PULUMI_DEBUG_PROMISE_LEAKS=1 to record it)";
 
+/** A frame's mapped line, by its V8 text and its caller's: all the hook reads to render it. */
+const mappedLines = new Map<string, string>();
+const FRAME_PREFIX = "\n    at ";
+
+/**
+ * What `mapped(error, frames)` returns, frame by frame from the cache. source-map-support renders a
+ * frame from its own position and, for its name, its caller's mapped position (prepareStackTrace
+ * walks the stack outermost first, passing `state.nextPosition`), so a frame rendered with its caller
+ * reads exactly as it does inside the whole stack. A hook whose output is not that text is called as is.
+ */
+export function mapFrames(mapped: PrepareStackTrace, error: Error, frames: readonly NodeJS.CallSite[]): unknown {
+    const header = mapped(error, []);
+    if (typeof header !== "string") return mapped(error, [...frames]);
+    const raw = frames.map(String);
+    let text = header;
+    for (let i = 0; i < frames.length; i++) {
+        const key = i + 1 < raw.length ? `${raw[i]}\n${raw[i + 1]}` : raw[i];
+        let line = mappedLines.get(key);
+        if (line === undefined) {
+            const pair = mapped(error, frames.slice(i, i + 2));
+            if (typeof pair !== "string" || !pair.startsWith(header + FRAME_PREFIX)) return mapped(error, [...frames]);
+            line = pair.slice(header.length + FRAME_PREFIX.length).split(FRAME_PREFIX)[0];
+            mappedLines.set(key, line);
+        }
+        text += FRAME_PREFIX + line;
+    }
+    return text;
+}
+
 /** Wraps an installed prepareStackTrace hook (source-map-support) to skip the promise-debug traces; a no-op without one. */
 export function skipMappingPromiseDebugStacks(): void {
     const mapped = Error.prepareStackTrace as PrepareStackTrace | undefined;
@@ -29,7 +60,7 @@ export function skipMappingPromiseDebugStacks(): void {
         // Only the bare `new Error().stack` debuggablePromise records; any real error raised inside
         // debuggable.js (a rejection it cannot annotate, say) keeps its mapped stack and message.
         const record = error.message === "" && frames[0]?.getFunctionName() === "debuggablePromise" && PROMISE_DEBUG_FRAME.test(frames[0]?.getFileName() ?? "");
-        if (!record) return mapped(error, frames);
+        if (!record) return mapFrames(mapped, error, frames);
         return process.env.PULUMI_DEBUG_PROMISE_LEAKS ? v8StackText(error, frames) : UNRENDERED_PROMISE_STACK;
     };
     hook.slipwayWrapped = true;

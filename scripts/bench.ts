@@ -1,7 +1,9 @@
 // `npm run bench`: start-up as Pulumi's host pays it before any provider call, per stack, in both of
 // the host's modes (type-checking, its default; transpile-only, what Pulumi.yaml selects), against a
 // floor (@pulumi/kubernetes and one Namespace) and a synthetic 50-app stack; peak memory; and what the
-// type-check costs on its own (`tsc --noEmit`). One fresh process per figure, one run each. It prints
+// type-check costs on its own (`tsc --noEmit`). One fresh process per start-up; each figure is the
+// median of BENCH_ROUNDS rounds (default 3), every round starting each target once in turn, so a
+// slow moment of the machine lands on one round of every target instead of on one target. It prints
 // figures and the goals they meet; it asserts nothing.
 import { spawnSync } from "child_process";
 import * as path from "path";
@@ -10,10 +12,32 @@ import { stackNames } from "./offline";
 const ROOT = path.resolve(__dirname, "..");
 const MODES = (process.env.BENCH_MODES ?? "transpile,check").split(",");
 const GOALS = { stack: 1.3, apps50: 1.6, rss: 1.3 };
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? "3"));
 /** @pulumi/kubernetes and 200 plain ConfigMaps: what the SDK itself charges per resource. */
 const BARE = "bare200";
 
 interface Figure { seconds: number; rssMb: number; resources: number }
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Every target once per round, rounds in turn; each figure the median of its rounds. */
+function measureAll(mode: string, targets: string[]): Map<string, Figure> {
+    const runs = new Map<string, Figure[]>(targets.map((t) => [t, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+        process.stderr.write(`[${mode}] round ${round}/${ROUNDS}\n`);
+        for (const target of targets) runs.get(target)!.push(measure(mode, target));
+    }
+    return new Map(
+        [...runs].map(([target, figures]) => [
+            target,
+            { seconds: median(figures.map((f) => f.seconds)), rssMb: median(figures.map((f) => f.rssMb)), resources: figures[0].resources },
+        ]),
+    );
+}
 
 function measure(mode: string, target: string): Figure {
     const started = process.hrtime.bigint();
@@ -47,12 +71,9 @@ function main(): void {
     for (const mode of MODES) {
         console.log(`\n${mode === "check" ? "type-checking (ts-node's default)" : "transpile-only (Pulumi.yaml: tsconfig.pulumi.json, noCheck)"}`);
         console.log(`${"target".padEnd(9)} ${"resources".padStart(9)} ${"start".padStart(8)} ${"x floor".padStart(8)} ${"peak RSS".padStart(9)} ${"x floor".padStart(8)}`);
-        let floor: Figure | undefined;
-        const figures = new Map<string, Figure>();
-        for (const target of targets) {
-            const f = measure(mode, target);
-            figures.set(target, f);
-            floor ??= f;
+        const figures = measureAll(mode, targets);
+        const floor = figures.get("floor")!;
+        for (const [target, f] of figures) {
             const time = f.seconds / floor.seconds;
             const rss = f.rssMb / floor.rssMb;
             console.log(`${target.padEnd(9)} ${String(f.resources).padStart(9)} ${f.seconds.toFixed(2).padStart(7)}s ${time.toFixed(2).padStart(7)}x ${f.rssMb.toFixed(0).padStart(6)} MiB ${rss.toFixed(2).padStart(7)}x`);
@@ -61,7 +82,7 @@ function main(): void {
             if (time > limit) missed.push(`${mode}: ${target} starts in ${time.toFixed(2)}x the floor (goal <= ${limit}x)`);
             if (rss > GOALS.rss) missed.push(`${mode}: ${target} peaks at ${rss.toFixed(2)}x the floor's memory (goal <= ${GOALS.rss}x)`);
         }
-        printSdkShare(figures, floor!);
+        printSdkShare(figures, floor);
     }
     const started = process.hrtime.bigint();
     const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit"], { cwd: ROOT, encoding: "utf8" });

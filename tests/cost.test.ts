@@ -100,9 +100,26 @@ test("a cilium Gateway on an existing cluster is not priced as a DigitalOcean lo
     expect(run.outputs.costEstimate).toMatchObject({ monthlyTotal: 0, items: [], priceTables: [] });
 });
 
+test("every price table reads the inputs of only the types it declares in `reads` (all the costEstimate output resolves)", async () => {
+    const { PRICE_TABLES } = require("../providers/prices") as typeof import("../providers/prices");
+    for (const stack of ["prod", "eks", "doks", "hetzner", "dev"]) {
+        const { resources } = await runStack(stack);
+        for (const table of PRICE_TABLES) {
+            const undeclared = new Set<string>();
+            const given = resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                inputs: table.reads.includes(r.type) ? r.inputs : new Proxy({}, { get: (_t, key) => (typeof key === "string" && undeclared.add(`${r.type}.${key}`), undefined) }),
+            }));
+            table.costs(given);
+            expect({ stack, cloud: table.cloud, undeclared: [...undeclared] }).toEqual({ stack, cloud: table.cloud, undeclared: [] });
+        }
+    }
+});
+
 describe("the costEstimate ledger at preview", () => {
     // A price table that reports what it was given, to see which inputs reach the tables.
-    const echo = { cloud: "digitalocean", date: "2026-11", costs: (rs: readonly { name: string; inputs: Record<string, any> }[]) => rs.map((r) => ({ resource: r.name, detail: JSON.stringify(r.inputs), monthlyUsd: 1 })) };
+    const echo = { cloud: "digitalocean", date: "2026-11", reads: ["digitalocean:index/kubernetesNodePool:KubernetesNodePool"], costs: (rs: readonly { name: string; inputs: Record<string, any> }[]) => rs.map((r) => ({ resource: r.name, detail: JSON.stringify(r.inputs), monthlyUsd: 1 })) };
 
     test("values computed at preview (unknown) and secrets are left out; plain and resolved inputs reach the price tables", async () => {
         const { CostLedger } = require("../lib/cost-ledger") as typeof import("../lib/cost-ledger");
@@ -110,15 +127,18 @@ describe("the costEstimate ledger at preview", () => {
         const ledger = new CostLedger();
         const props = { size: "s-2vcpu-4gb", nodes: pulumi.output(Promise.resolve(3)), clusterId: pulumi.output(pulumi.unknown), password: pulumi.secret("hunter2"), nested: { count: Promise.resolve(2), id: pulumi.output(pulumi.unknown) } };
         ledger.record({ type: "digitalocean:index/kubernetesNodePool:KubernetesNodePool", name: "pool", props, opts: {}, resource: undefined as any });
+        // A type no table reads is listed by name, its inputs never awaited (this one would never settle).
+        ledger.record({ type: "kubernetes:core/v1:Service", name: "svc", props: { spec: new Promise(() => {}) }, opts: {}, resource: undefined as any });
         const estimate = await (ledger.estimate([echo]) as any).promise();
         expect(JSON.parse(estimate.items[0].detail)).toEqual({ size: "s-2vcpu-4gb", nodes: 3, nested: { count: 2 } });
+        expect(estimate.items[1]).toMatchObject({ resource: "svc", detail: "{}" });
         expect(JSON.stringify(estimate)).not.toContain("hunter2");
-        expect(estimate.monthlyTotal).toBe(1);
+        expect(estimate.monthlyTotal).toBe(2);
     });
 
     test("an item a table cannot price is listed with monthly null and left out of the total, which stays a number", () => {
         const { summarizeCost } = require("../lib/cost-ledger") as typeof import("../lib/cost-ledger");
-        const table = { cloud: "acme", date: "2026-11", costs: () => [{ resource: "a", detail: "x", monthlyUsd: NaN }, { resource: "b", detail: "y", monthlyUsd: 2.004 }] };
+        const table = { cloud: "acme", date: "2026-11", reads: [], costs: () => [{ resource: "a", detail: "x", monthlyUsd: NaN }, { resource: "b", detail: "y", monthlyUsd: 2.004 }] };
         const onAcme = [{ type: "acme:index/server:Server", name: "s", inputs: {} }];
         expect(summarizeCost([table], onAcme)).toMatchObject({ monthlyTotal: 2, items: [{ resource: "a", monthly: null }, { resource: "b", monthly: 2 }], priceTables: ["2026-11"] });
         // The same table on a stack with nothing of its cloud prices nothing.

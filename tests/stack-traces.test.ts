@@ -1,5 +1,8 @@
 // The start-up shortcut in lib/stack-traces.ts: Pulumi's per-promise debug traces skip source
 // mapping; every other stack still goes through the installed hook (source-map-support under ts-node).
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { skipMappingPromiseDebugStacks, UNRENDERED_PROMISE_STACK, v8StackText } from "../lib/stack-traces";
 
 const frame = (file: string, fn = "fn"): NodeJS.CallSite => ({ getFileName: () => file, getFunctionName: () => fn, toString: () => `${fn} (${file}:1:1)` }) as unknown as NodeJS.CallSite;
@@ -10,7 +13,9 @@ describe("skipMappingPromiseDebugStacks", () => {
 
     test("promise-debug traces are rendered as V8 does; all others go to the installed hook; wrapping twice is a no-op", () => {
         const calls: string[] = [];
+        // A hook whose output is not source-map-support's text (no header of its own): every stack goes to it whole.
         Error.prepareStackTrace = ((_e: Error, frames: NodeJS.CallSite[]) => {
+            if (frames.length === 0) return undefined;
             calls.push(frames[0].getFileName()!);
             return "mapped";
         }) as typeof Error.prepareStackTrace;
@@ -37,6 +42,52 @@ describe("skipMappingPromiseDebugStacks", () => {
         expect(wrapped(err, [frame("/app/index.ts")])).toBe("mapped");
         expect(wrapped(err, [frame("/app/node_modules/@pulumi/pulumi/resource.js")])).toBe("mapped");
         expect(calls).toEqual(["/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "/app/node_modules/@pulumi/pulumi/runtime/debuggable.js", "/app/index.ts", "/app/node_modules/@pulumi/pulumi/resource.js"]);
+    });
+
+    test("frame by frame from the cache, every stack reads exactly as source-map-support renders it whole", () => {
+        // In a fresh Node process: source-map-support keeps its hooks in process-wide state, which
+        // the tests' own ts-node shares. There, its real hook (what ts-node installs under Pulumi's
+        // host) renders stacks through compiled TypeScript on disk with an inline source map, as the
+        // SDKs ship and ts-node serves; types are erased, so TypeScript lines differ from the JavaScript.
+        const ts = require("typescript") as typeof import("typescript");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-frames-"));
+        const compile = (fileName: string, source: string) =>
+            ts.transpileModule(source, { fileName, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, inlineSourceMap: true } }).outputText;
+        fs.writeFileSync(path.join(dir, "stack-traces.js"), compile("stack-traces.ts", fs.readFileSync(path.join(__dirname, "../lib/stack-traces.ts"), "utf8")));
+        const chain = [
+            "interface Opts {",
+            "    readonly depth: number;",
+            "}",
+            "export class Base { frames: unknown; constructor(capture: () => unknown) { this.frames = capture(); } }",
+            "export class Child extends Base {}",
+            "type Capture = () => unknown;",
+            "export const viaArrow = (c: Capture) => new Child(c).frames;",
+            "export function viaFunction(c: Capture, _o?: Opts) {",
+            "    return [new Child(c).frames, viaArrow(c)];",
+            "}",
+        ].join("\n");
+        fs.writeFileSync(path.join(dir, "chain.js"), compile("chain.ts", chain));
+        const check = `
+            require(${JSON.stringify(require.resolve("@cspotcode/source-map-support"))}).install({ environment: "node", hookRequire: false, handleUncaughtExceptions: false });
+            const real = Error.prepareStackTrace;
+            const { mapFrames } = require("./stack-traces.js");
+            const chain = require("./chain.js");
+            const capture = () => { const saved = Error.prepareStackTrace; Error.prepareStackTrace = (_e, f) => f; const f = new Error().stack; Error.prepareStackTrace = saved; return f; };
+            const stacks = [new chain.Child(capture).frames, chain.viaArrow(capture), ...chain.viaFunction(capture), ...[1, 2].map(() => chain.viaArrow(capture))];
+            let calls = 0;
+            const counted = (e, f) => (calls++, real(e, f));
+            const same = [new Error(""), new TypeError("boom")].every((e) => stacks.every((f) => mapFrames(counted, e, f) === real(e, f)));
+            calls = 0;
+            for (const f of stacks) mapFrames(counted, new Error(""), f);
+            console.log(JSON.stringify({ same, cachedCalls: calls, stacks: stacks.length, sample: real(new Error(""), stacks[3]) }));
+        `;
+        fs.writeFileSync(path.join(dir, "check.js"), check);
+        const result = JSON.parse(require("child_process").execFileSync(process.execPath, [path.join(dir, "check.js")], { encoding: "utf8" }));
+        fs.rmSync(dir, { recursive: true, force: true });
+        expect(result.sample).toMatch(/chain\.ts:7:/); // the frames really were mapped
+        expect(result.same).toBe(true);
+        // The second round of the same stacks comes from the cache: only each stack's header is rendered.
+        expect(result.cachedCalls).toBe(result.stacks);
     });
 
     test("without a hook (plain Node) nothing is installed", () => {

@@ -58,5 +58,11 @@ function gatewayLoadBalancer(resources: readonly PricedResource[]): CostLine[] {
 export const doPrices: PriceTable = {
     cloud: "digitalocean",
     date: DO_PRICE_TABLE.date,
+    reads: [
+        "digitalocean:index/kubernetesCluster:KubernetesCluster",
+        "digitalocean:index/kubernetesNodePool:KubernetesNodePool",
+        "digitalocean:index/databaseCluster:DatabaseCluster",
+        "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    ],
     costs: (resources) => [...resources.flatMap(doCostOf), ...gatewayLoadBalancer(resources)],
 };

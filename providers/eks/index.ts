@@ -1,7 +1,8 @@
 // eks target: an EKS cluster Slipway builds with plain aws.* resources (every setting visible to the
 // offline plan and tests), in its own VPC, with RDS PostgreSQL and ElastiCache Valkey for managed
 // data. terraform-aws-modules' eks, rds and elasticache modules are the references for the wiring.
-import * as cloudwatch from "@pulumi/aws/cloudwatch";
+// The class's own module: the cloudwatch index also loads its Lambda and EventRule mixins (~20 modules).
+import { LogGroup } from "@pulumi/aws/cloudwatch/logGroup";
 import * as eks from "@pulumi/aws/eks";
 import * as kms from "@pulumi/aws/kms";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
@@ -72,7 +73,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const key = new kms.Key(`${name}-secrets-key`, { description: `EKS Secrets of ${args.name}`, enableKeyRotation: true, deletionWindowInDays: 30 }, { ...o, protect: true });
         const iam = new EksIam(`${name}-iam`, { clusterName: args.name, secretsKeyArn: key.arn, provider: aws }, { parent: this });
         // Made first, so EKS writes into a group with retention rather than creating one without.
-        const logs = new cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/eks/${args.name}/cluster`, retentionInDays: args.eks.logRetentionDays }, o);
+        const logs = new LogGroup(`${name}-logs`, { name: `/aws/eks/${args.name}/cluster`, retentionInDays: args.eks.logRetentionDays }, o);
         const cluster = new eks.Cluster(
             `${name}-cluster`,
             {

@@ -84,5 +84,15 @@ function nlbLine(resources: readonly PricedResource[]): CostLine[] {
 export const eksPrices: PriceTable = {
     cloud: "aws",
     date: EKS_PRICE_TABLE.date,
+    reads: [
+        "aws:eks/cluster:Cluster",
+        "aws:eks/nodeGroup:NodeGroup",
+        "aws:ec2/natGateway:NatGateway",
+        "aws:rds/instance:Instance",
+        "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:kms/key:Key",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "kubernetes:helm.sh/v4:Chart",
+    ],
     costs: (resources) => [...resources.map(awsCostOf).filter((l): l is CostLine => l !== undefined), ...nlbLine(resources)],
 };

@@ -122,6 +122,16 @@ export function costOf(r: PricedResource, context: CostContext = { nodes: 0 }): 
 export const gkePrices: PriceTable = {
     cloud: "gcp",
     date: PRICE_TABLE.date,
+    reads: [
+        "gcp:container/cluster:Cluster",
+        "gcp:container/nodePool:NodePool",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        "gcp:compute/routerNat:RouterNat",
+        "gcp:compute/subnetwork:Subnetwork",
+        "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:redis/instance:Instance",
+        "gcp:compute/globalAddress:GlobalAddress",
+    ],
     costs: (resources) => {
         const context = { nodes: nodeCount(resources) };
         return resources.map((r) => costOf(r, context)).filter((l): l is CostLine => l !== undefined);

@@ -40,6 +40,7 @@ function volumeGbs(resources: readonly PricedResource[]): number[] {
 export const hetznerPrices: PriceTable = {
     cloud: "hcloud",
     date: HETZNER_PRICE_TABLE.date,
+    reads: ["hcloud:index/server:Server", "hcloud:index/loadBalancer:LoadBalancer", "kubernetes:helm.sh/v4:Chart", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:PersistentVolumeClaim"],
     costs: (resources) => {
         const lines: CostLine[] = [];
         for (const r of resources) {
