@@ -81,16 +81,28 @@ export function loadStackConfig(stack: string, dir = PROJECT_DIR): ResolvedConfi
 }
 
 // Splits the runtime's secret wrappers out of deserialized inputs.
-function unwrapSecrets(value: any, at: string, secretPaths: string[]): any {
-    if (value && typeof value === "object") {
-        if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
-            secretPaths.push(at);
-            return unwrapSecrets(value.value, at, []);
-        }
-        if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, secretPaths));
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, secretPaths)]));
+function unwrapSecrets(value: any, secretPaths: string[], at: (string | number)[] = []): any {
+    if (!value || typeof value !== "object") return value;
+    if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
+        secretPaths.push(pathText(at));
+        return unwrapSecrets(value.value, [], at);
     }
-    return value;
+    // One path stack for the whole walk, written out only where a secret is: most values have none.
+    const inner = (v: unknown, key: string | number) => {
+        at.push(key);
+        const unwrapped = unwrapSecrets(v, secretPaths, at);
+        at.pop();
+        return unwrapped;
+    };
+    if (Array.isArray(value)) return value.map(inner);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = inner(value[key], key);
+    return out;
+}
+
+/** `a.b[0].c`, as secretPaths lists it. */
+function pathText(at: readonly (string | number)[]): string {
+    return at.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
 }
 
 const OFFLINE_KUBECONFIG = "apiVersion: v1\nkind: Config\n# offline placeholder\n";
@@ -246,7 +258,7 @@ export async function runProgram(
         // The inputs as the engine receives them (plain JSON; secrets and resource references in their
         // wire form). deserializeProperties would build an Output per value, most of a run's cost.
         const wire = req.getObject()?.toJavaScript() ?? {};
-        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(wire, "", secretPaths);
+        const { __provider: dynamicProvider, ...inputs } = unwrapSecrets(wire, secretPaths);
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
         resources.push({
             type: req.getType(),
