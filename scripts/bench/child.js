@@ -14,12 +14,11 @@ require("ts-node").register({
 const { runProgram } = require("../offline");
 const { syntheticStack } = require("./synthetic");
 
-if (target.startsWith("bare")) process.env.SLIPWAY_BENCH_BARE = target.slice(4);
 const run =
     target === "floor"
         ? runProgram("dev", { config: {}, load: () => require("./floor") })
-        : target.startsWith("bare")
-          ? runProgram("dev", { config: {}, load: () => require("./bare") })
+        : target.startsWith("replay:")
+          ? runProgram("dev", { config: {}, load: () => require("./replay") })
         : target.startsWith("apps")
           ? runProgram("dev", { ...syntheticStack(Number(target.slice(4))), load: () => require("../..") })
           : runProgram(target, { load: () => require("../..") });
