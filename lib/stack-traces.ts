@@ -23,15 +23,29 @@ export function v8StackText(error: Error, frames: readonly NodeJS.CallSite[]): s
  */
 export const UNRENDERED_PROMISE_STACK = "(promise creation stack not rendered: set PULUMI_DEBUG_PROMISE_LEAKS=1 to record it)";
 
-/** A frame's mapped line, by its V8 text and its caller's: all the hook reads to render it. */
+/** A frame's mapped line, by the V8 text of the frames it is rendered from (its window). */
 const mappedLines = new Map<string, string>();
 const FRAME_PREFIX = "\n    at ";
 
 /**
- * What `mapped(error, frames)` returns, frame by frame from the cache. source-map-support renders a
- * frame from its own position and, for its name, its caller's mapped position (prepareStackTrace
- * walks the stack outermost first, passing `state.nextPosition`), so a frame rendered with its caller
- * reads exactly as it does inside the whole stack. A hook whose output is not that text is called as is.
+ * Where the frames that decide frame i's rendering end. source-map-support names a frame from the
+ * mapped position of the nearest outer frame that records one (prepareStackTrace walks the stack
+ * outermost first, passing `state.nextPosition`): a native frame clears it, a frame with a file sets
+ * it, and one with neither (`Array.map`, `new Promise`, eval code) passes the outer one on. So the
+ * window runs from frame i to that frame.
+ */
+function windowEnd(frames: readonly NodeJS.CallSite[], i: number): number {
+    for (let j = i + 1; j < frames.length; j++) {
+        const f = frames[j];
+        if (f.isNative() || f.getFileName() || f.getScriptNameOrSourceURL()) return j;
+    }
+    return frames.length - 1;
+}
+
+/**
+ * What `mapped(error, frames)` returns, frame by frame from the cache: each frame is rendered with
+ * the frames its name depends on (windowEnd), so it reads exactly as it does inside the whole stack.
+ * A hook whose output is not that text is called on the whole stack.
  */
 export function mapFrames(mapped: PrepareStackTrace, error: Error, frames: readonly NodeJS.CallSite[]): unknown {
     const header = mapped(error, []);
@@ -39,12 +53,13 @@ export function mapFrames(mapped: PrepareStackTrace, error: Error, frames: reado
     const raw = frames.map(String);
     let text = header;
     for (let i = 0; i < frames.length; i++) {
-        const key = i + 1 < raw.length ? `${raw[i]}\n${raw[i + 1]}` : raw[i];
+        const end = windowEnd(frames, i);
+        const key = raw.slice(i, end + 1).join("\n");
         let line = mappedLines.get(key);
         if (line === undefined) {
-            const pair = mapped(error, frames.slice(i, i + 2));
-            if (typeof pair !== "string" || !pair.startsWith(header + FRAME_PREFIX)) return mapped(error, [...frames]);
-            line = pair.slice(header.length + FRAME_PREFIX.length).split(FRAME_PREFIX)[0];
+            const rendered = mapped(error, frames.slice(i, end + 1));
+            if (typeof rendered !== "string" || !rendered.startsWith(header + FRAME_PREFIX)) return mapped(error, [...frames]);
+            line = rendered.slice(header.length + FRAME_PREFIX.length).split(FRAME_PREFIX)[0];
             mappedLines.set(key, line);
         }
         text += FRAME_PREFIX + line;

@@ -94,6 +94,9 @@ describe("the k3d cluster's lifecycle, run by the provider code the dev stack st
         expect(serialized).not.toContain(PROJECT_DIR);
         const required = [...serialized.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
         expect(new Set(required)).toEqual(new Set(["child_process", "fs", "os", "path"]));
+        // The host compiles the text with no file name (cmd/dynamic-provider/index.js getProvider:
+        // requireFromString(text)): the module has no folder of its own to resolve anything against.
+        expect(serialized).not.toMatch(/__dirname|__filename|require\(\s*[^"\s]/);
     });
 
     test("k3d runs with quiet logs (its info lines go to stdout) and without the user's K3D_* overrides", async () => {

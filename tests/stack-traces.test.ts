@@ -50,10 +50,20 @@ describe("skipMappingPromiseDebugStacks", () => {
         // host) renders stacks through compiled TypeScript on disk with an inline source map, as the
         // SDKs ship and ts-node serves; types are erased, so TypeScript lines differ from the JavaScript.
         const ts = require("typescript") as typeof import("typescript");
+        const swc = require("@swc/core") as typeof import("@swc/core");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-frames-"));
-        const compile = (fileName: string, source: string) =>
-            ts.transpileModule(source, { fileName, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, inlineSourceMap: true } }).outputText;
-        fs.writeFileSync(path.join(dir, "stack-traces.js"), compile("stack-traces.ts", fs.readFileSync(path.join(__dirname, "../lib/stack-traces.ts"), "utf8")));
+        const inline = (code: string, map: string) => `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString("base64")}\n`;
+        // Both transpilers ts-node may use: TypeScript's maps carry no names, swc's (Pulumi.yaml's choice) do,
+        // and source-map-support names frames from them.
+        const compilers = {
+            tsc: (fileName: string, source: string) =>
+                ts.transpileModule(source, { fileName, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, inlineSourceMap: true } }).outputText,
+            swc: (fileName: string, source: string) => {
+                const out = swc.transformSync(source, { filename: fileName, sourceMaps: true, jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } });
+                return inline(out.code, out.map!);
+            },
+        };
+        fs.writeFileSync(path.join(dir, "stack-traces.js"), compilers.tsc("stack-traces.ts", fs.readFileSync(path.join(__dirname, "../lib/stack-traces.ts"), "utf8")));
         const chain = [
             "interface Opts {",
             "    readonly depth: number;",
@@ -65,26 +75,36 @@ describe("skipMappingPromiseDebugStacks", () => {
             "export function viaFunction(c: Capture, _o?: Opts) {",
             "    return [new Child(c).frames, viaArrow(c)];",
             "}",
+            // Frames with no file between a frame and its caller (Array.map, eval code), as in a component's loops.
+            "export const viaMap = (c: Capture) => [1, 2].map(() => new Child(c).frames);",
+            "export const viaNamedInMap = (c: Capture) => [1].map(function inner() { return viaArrow(c); });",
+            "export const viaEval = (c: Capture) => eval(\"[1].map(() => new Child(c).frames)\");",
         ].join("\n");
-        fs.writeFileSync(path.join(dir, "chain.js"), compile("chain.ts", chain));
+        for (const [name, compile] of Object.entries(compilers)) fs.writeFileSync(path.join(dir, `chain-${name}.js`), compile(`chain-${name}.ts`, chain));
         const check = `
             require(${JSON.stringify(require.resolve("@cspotcode/source-map-support"))}).install({ environment: "node", hookRequire: false, handleUncaughtExceptions: false });
             const real = Error.prepareStackTrace;
             const { mapFrames } = require("./stack-traces.js");
-            const chain = require("./chain.js");
             const capture = () => { const saved = Error.prepareStackTrace; Error.prepareStackTrace = (_e, f) => f; const f = new Error().stack; Error.prepareStackTrace = saved; return f; };
-            const stacks = [new chain.Child(capture).frames, chain.viaArrow(capture), ...chain.viaFunction(capture), ...[1, 2].map(() => chain.viaArrow(capture))];
+            const stacks = ["tsc", "swc"].flatMap((name) => {
+                const chain = require("./chain-" + name + ".js");
+                return [new chain.Child(capture).frames, chain.viaArrow(capture), ...chain.viaFunction(capture), ...[1, 2].map(() => chain.viaArrow(capture)), ...chain.viaMap(capture), ...chain.viaNamedInMap(capture), ...chain.viaEval(capture)];
+            });
             let calls = 0;
             const counted = (e, f) => (calls++, real(e, f));
             const same = [new Error(""), new TypeError("boom")].every((e) => stacks.every((f) => mapFrames(counted, e, f) === real(e, f)));
+            const differing = stacks.filter((f) => mapFrames(counted, new Error(""), f) !== real(new Error(""), f)).map((f) => real(new Error(""), f));
             calls = 0;
             for (const f of stacks) mapFrames(counted, new Error(""), f);
-            console.log(JSON.stringify({ same, cachedCalls: calls, stacks: stacks.length, sample: real(new Error(""), stacks[3]) }));
+            console.log(JSON.stringify({ same, differing, cachedCalls: calls, stacks: stacks.length, sample: stacks.map((f) => real(new Error(""), f)).join("\\n") }));
         `;
         fs.writeFileSync(path.join(dir, "check.js"), check);
         const result = JSON.parse(require("child_process").execFileSync(process.execPath, [path.join(dir, "check.js")], { encoding: "utf8" }));
         fs.rmSync(dir, { recursive: true, force: true });
-        expect(result.sample).toMatch(/chain\.ts:7:/); // the frames really were mapped
+        // The frames really were mapped, by both transpilers' maps, and swc's names were used.
+        expect(result.sample).toMatch(/chain-tsc\.ts:7:/);
+        expect(result.sample).toMatch(/chain-swc\.ts:11:/);
+        expect(result.differing).toEqual([]);
         expect(result.same).toBe(true);
         // The second round of the same stacks comes from the cache: only each stack's header is rendered.
         expect(result.cachedCalls).toBe(result.stacks);

@@ -8,6 +8,9 @@
 // state is then the same whatever compiled the program (ts-node with swc and with tsc render a
 // function's source differently, and each difference is an update of the cluster), and no preview
 // pays for closure serialization (a V8 inspector session over every loaded script).
+//
+// Every byte of this file (comments too) is what state holds: any edit shows on the next `up` as an
+// update of the cluster resource, which runs `update` below (no k3d call) and keeps the cluster.
 "use strict";
 
 /** @typedef {import("./lifecycle").K3dClusterInputs} K3dClusterInputs */

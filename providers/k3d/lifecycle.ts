@@ -30,7 +30,8 @@ export interface K3dClusterOutputs extends K3dClusterInputs {
  * serializing a closure; read once, by the k3d target only).
  */
 export function k3dProviderSource(): string {
-    return (providerSource ??= fs.readFileSync(path.join(__dirname, "k3d-provider.js"), "utf8"));
+    // LF whatever the checkout did (core.autocrlf): the text is compared with the one in state.
+    return (providerSource ??= fs.readFileSync(path.join(__dirname, "k3d-provider.js"), "utf8").replace(/\r\n/g, "\n"));
 }
 let providerSource: string | undefined;
 
