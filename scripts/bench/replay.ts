@@ -1,5 +1,6 @@
-// What the SDK alone charges for one stack's resources, for `npm run bench`: the same resources (types,
-// names, parents, inputs as the engine received them) registered straight from recorded JSON, with no
+// What the SDKs alone charge for one stack's resources, for `npm run bench`: the same resources (types,
+// names, parents, inputs as the engine received them) registered through their own SDK classes, which
+// load the same SDK modules and make the same output properties, straight from recorded JSON with no
 // Slipway code, run by the same harness. A stack's start-up minus its replay's is Slipway's own share.
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
@@ -10,18 +11,45 @@ import { skipMappingPromiseDebugStacks } from "../../lib/stack-traces";
 skipMappingPromiseDebugStacks();
 process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS ??= "1";
 
+type ResourceClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
+
+/** A type's SDK module: `aws:rds/instance:Instance` -> @pulumi/aws/rds/instance, `kubernetes:networking.k8s.io/v1:NetworkPolicy` -> @pulumi/kubernetes/networking/v1/networkPolicy. */
+function sdkModule(type: string): { path: string; name: string } | undefined {
+    const [pkg, mod, name] = type.split(":");
+    if (pkg === "pulumi" && mod === "providers") return { path: `@pulumi/${name}/provider`, name: "Provider" };
+    const file = name.charAt(0).toLowerCase() + name.slice(1);
+    if (pkg === "kubernetes") {
+        const [group, version] = mod.split("/");
+        return { path: `@pulumi/kubernetes/${group.split(".")[0]}/${version}/${file}`, name };
+    }
+    const [dir, member] = mod.split("/");
+    return member ? { path: `@pulumi/${pkg}/${dir === "index" ? "" : `${dir}/`}${member}`, name } : undefined;
+}
+
+function sdkClass(type: string): ResourceClass | undefined {
+    const found = sdkModule(type);
+    try {
+        return found && (require(found.path)[found.name] as ResourceClass);
+    } catch {
+        return undefined; // not an SDK type (a CRD's kind, a component of this program)
+    }
+}
+
 class Replayed extends pulumi.CustomResource {}
-class ReplayedProvider extends pulumi.ProviderResource {}
+const customResource = (): ResourceClass => require("@pulumi/kubernetes/apiextensions/customResource").CustomResource;
 
 const recorded = JSON.parse(fs.readFileSync(process.env.SLIPWAY_BENCH_REPLAY!, "utf8")) as RecordedResource[];
 const byUrn = new Map<string, pulumi.Resource>();
 for (const r of recorded) {
     const opts = { parent: byUrn.get(r.parent) };
-    const resource = !r.custom
-        ? new pulumi.ComponentResource(r.type, r.name, {}, opts)
-        : r.type.startsWith("pulumi:providers:")
-          ? new ReplayedProvider(r.type.slice("pulumi:providers:".length), r.name, r.inputs, opts)
-          : new Replayed(r.type, r.name, r.inputs, opts);
+    const sdk = sdkClass(r.type);
+    const resource = sdk
+        ? new sdk(r.name, r.inputs, opts)
+        : !r.custom
+          ? new pulumi.ComponentResource(r.type, r.name, {}, opts)
+          : r.type.startsWith("kubernetes:")
+            ? new (customResource())(r.name, r.inputs, opts)
+            : new Replayed(r.type, r.name, { ...r.inputs, __provider: r.dynamicProvider }, opts);
     byUrn.set(r.urn, resource);
 }
 export const resources = recorded.length;
