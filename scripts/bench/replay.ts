@@ -16,40 +16,54 @@ type ResourceClass = new (name: string, args: Record<string, unknown>, opts: pul
 /** A type's SDK module: `aws:rds/instance:Instance` -> @pulumi/aws/rds/instance, `kubernetes:networking.k8s.io/v1:NetworkPolicy` -> @pulumi/kubernetes/networking/v1/networkPolicy. */
 function sdkModule(type: string): { path: string; name: string } | undefined {
     const [pkg, mod, name] = type.split(":");
-    if (pkg === "pulumi" && mod === "providers") return { path: `@pulumi/${name}/provider`, name: "Provider" };
     const file = name.charAt(0).toLowerCase() + name.slice(1);
     if (pkg === "kubernetes") {
         const [group, version] = mod.split("/");
         return { path: `@pulumi/kubernetes/${group.split(".")[0]}/${version}/${file}`, name };
     }
-    const [dir, member] = mod.split("/");
-    return member ? { path: `@pulumi/${pkg}/${dir === "index" ? "" : `${dir}/`}${member}`, name } : undefined;
+    // `aws:rds/instance:Instance`, `random:index/randomId:RandomId`, `command:local:Command`.
+    const [dir, member = file] = mod.split("/");
+    return { path: `@pulumi/${pkg}/${dir === "index" ? "" : `${dir}/`}${member}`, name };
 }
 
-function sdkClass(type: string): ResourceClass | undefined {
+export function sdkClass(type: string): ResourceClass | undefined {
     const found = sdkModule(type);
-    try {
-        return found && (require(found.path)[found.name] as ResourceClass);
-    } catch {
-        return undefined; // not an SDK type (a CRD's kind, a component of this program)
+    // A token's member names its file, except where the file is all lower case (`projects/iAMMember` -> iammember.js).
+    for (const file of found ? [found.path, found.path.replace(/[^/]+$/, (f) => f.toLowerCase())] : []) {
+        try {
+            return require(file)[found!.name] as ResourceClass;
+        } catch {
+            // not this file; or not an SDK type at all (a CRD's kind, a component of this program)
+        }
     }
+    return undefined;
 }
 
 class Replayed extends pulumi.CustomResource {}
+// Providers as they went on the wire: their classes JSON-encode non-string inputs, which the
+// recording already holds encoded (a kubeconfig and a tags object both arrive as strings).
+class ReplayedProvider extends pulumi.ProviderResource {}
 const customResource = (): ResourceClass => require("@pulumi/kubernetes/apiextensions/customResource").CustomResource;
 
-const recorded = JSON.parse(fs.readFileSync(process.env.SLIPWAY_BENCH_REPLAY!, "utf8")) as RecordedResource[];
-const byUrn = new Map<string, pulumi.Resource>();
-for (const r of recorded) {
-    const opts = { parent: byUrn.get(r.parent) };
-    const sdk = sdkClass(r.type);
-    const resource = sdk
-        ? new sdk(r.name, r.inputs, opts)
-        : !r.custom
-          ? new pulumi.ComponentResource(r.type, r.name, {}, opts)
-          : r.type.startsWith("kubernetes:")
-            ? new (customResource())(r.name, r.inputs, opts)
-            : new Replayed(r.type, r.name, { ...r.inputs, __provider: r.dynamicProvider }, opts);
-    byUrn.set(r.urn, resource);
+/** Registers the recorded resources, parents first (the order they were recorded in). */
+function replay(recorded: readonly RecordedResource[]): number {
+    const byUrn = new Map<string, pulumi.Resource>();
+    for (const r of recorded) {
+        const opts = { parent: byUrn.get(r.parent) };
+        const sdk = sdkClass(r.type);
+        const resource = r.type.startsWith("pulumi:providers:")
+            ? new ReplayedProvider(r.type.slice("pulumi:providers:".length), r.name, r.inputs, opts)
+            : sdk
+            ? new sdk(r.name, r.inputs, opts)
+            : !r.custom
+              ? new pulumi.ComponentResource(r.type, r.name, {}, opts)
+              : r.type.startsWith("kubernetes:")
+                ? new (customResource())(r.name, r.inputs, opts)
+                : new Replayed(r.type, r.name, { ...r.inputs, __provider: r.dynamicProvider }, opts);
+        byUrn.set(r.urn, resource);
+    }
+    return recorded.length;
 }
-export const resources = recorded.length;
+
+const file = process.env.SLIPWAY_BENCH_REPLAY;
+export const resources = file ? replay(JSON.parse(fs.readFileSync(file, "utf8"))) : 0;
