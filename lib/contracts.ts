@@ -1,7 +1,7 @@
 // What the layers share (DESIGN.md "The layers"): the one interface every cluster target returns,
 // and the types and constants the platform, data and app layers agree on. Every layer imports this
 // module; it imports none of theirs, so no import runs back up the data flow.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedCacheFactory } from "./cache-types";
 import type { ManagedDatabaseFactory } from "./database-types";

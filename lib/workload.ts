@@ -1,6 +1,8 @@
 // Pod-level building blocks shared by every workload Slipway runs (apps, Postgres, PgBouncer,
 // Redis, Jobs), so the security, sizing and placement rules are written once.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as crypto from "crypto";
@@ -84,7 +86,7 @@ export function disruptionBudget(
     opts: pulumi.CustomResourceOptions,
 ): k8s.policy.v1.PodDisruptionBudget | undefined {
     if (args.replicas <= 1) return undefined;
-    return new k8s.policy.v1.PodDisruptionBudget(
+    return new policyv1.PodDisruptionBudget(
         name,
         {
             metadata: { name: args.app, namespace: args.namespace, labels: commonLabels(args.app, args.component) },
@@ -219,7 +221,7 @@ export function dataServerStatefulSet(
     },
     opts: pulumi.CustomResourceOptions,
 ): k8s.apps.v1.StatefulSet {
-    return new k8s.apps.v1.StatefulSet(
+    return new appsv1.StatefulSet(
         name,
         {
             metadata: { name: args.app, namespace: args.namespace, labels: args.labels, annotations: awaitAnnotations() },

@@ -1,6 +1,6 @@
 // The stack's two Kubernetes providers (lib/contracts.ts KubernetesProviders), built the same way by
 // every target from its kubeconfig.
-import * as k8s from "@pulumi/kubernetes";
+import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesProviders } from "../lib/contracts";
 
@@ -17,7 +17,7 @@ export function kubernetesProviders(
         enableServerSideApply: true,
     };
     return {
-        provider: new k8s.Provider(name, common, opts),
-        retainedProvider: new k8s.Provider(`${name}-retained`, { ...common, upsertExistingObjects: true, enablePatchForce: true }, opts),
+        provider: new Provider(name, common, opts),
+        retainedProvider: new Provider(`${name}-retained`, { ...common, upsertExistingObjects: true, enablePatchForce: true }, opts),
     };
 }

@@ -1,6 +1,11 @@
 // One application of the stack (`slipway:apps[]`): a web app, a worker, or a stateful service.
 // It knows nothing of clouds: it gets a provider, a namespace, a storage class and Secret names.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AppConfig } from "../../config";
@@ -96,7 +101,7 @@ export class App extends pulumi.ComponentResource {
             const { startupProbe: _s, readinessProbe: _r, livenessProbe: _l, ...probed } = appContainer(app, args.migrateEnvFrom.map((s) => s.name), envSecret?.name);
             const job = withFiles({ ...probed, name: "migrate", command: app.migrate.command, args: [] }, args.migrateEnvFrom);
             // Jobs are immutable; a name from the image and command makes a new release run it again.
-            this.migrateJob = new k8s.batch.v1.Job(
+            this.migrateJob = new batchv1.Job(
                 `${name}-migrate`,
                 {
                     metadata: {
@@ -138,7 +143,7 @@ export class App extends pulumi.ComponentResource {
         if (app.kind === "stateful") {
             this.statefulSet(name, args, awaited(), podTemplate, { ...childOpts, dependsOn: rolloutAfter });
         } else {
-            new k8s.apps.v1.Deployment(
+            new appsv1.Deployment(
                 `${name}-deployment`,
                 {
                     metadata: awaited(),
@@ -156,7 +161,7 @@ export class App extends pulumi.ComponentResource {
         }
 
         if (app.kind === "web") {
-            const service = new k8s.core.v1.Service(
+            const service = new corev1.Service(
                 `${name}-service`,
                 {
                     metadata: awaited(),
@@ -197,7 +202,7 @@ export class App extends pulumi.ComponentResource {
                 stringData[envName] = pulumi.secret(args.secretConfig(source.config));
             }
         }
-        const secret = new k8s.core.v1.Secret(`${name}-env`, { metadata, type: "Opaque", stringData }, opts);
+        const secret = new corev1.Secret(`${name}-env`, { metadata, type: "Opaque", stringData }, opts);
         return { name: secret.metadata.name, checksum: checksumOf(stringData) };
     }
 
@@ -211,7 +216,7 @@ export class App extends pulumi.ComponentResource {
         const { app } = args;
         const storage = app.storage ?? DEFAULT_STORAGE;
         // Peers find each other by stable DNS names (<pod>.<service>), ready or not.
-        new k8s.core.v1.Service(
+        new corev1.Service(
             `${name}-headless`,
             {
                 metadata,
@@ -224,7 +229,7 @@ export class App extends pulumi.ComponentResource {
             },
             { parent: this, provider: args.provider },
         );
-        return new k8s.apps.v1.StatefulSet(
+        return new appsv1.StatefulSet(
             `${name}-statefulset`,
             {
                 metadata,
@@ -253,7 +258,7 @@ export class App extends pulumi.ComponentResource {
         opts: pulumi.CustomResourceOptions,
     ) {
         const ingress = args.app.ingress!;
-        new k8s.apiextensions.CustomResource(
+        new CustomResource(
             `${name}-route`,
             {
                 apiVersion: "gateway.networking.k8s.io/v1",
@@ -273,7 +278,7 @@ export class App extends pulumi.ComponentResource {
             opts,
         );
         if (args.gateway.healthCheckPolicies) {
-            new k8s.apiextensions.CustomResource(
+            new CustomResource(
                 `${name}-healthcheck`,
                 { apiVersion: "networking.gke.io/v1", kind: "HealthCheckPolicy", metadata, spec: gatewayHealthCheck(args.app, service.metadata.name) },
                 opts,
@@ -284,7 +289,7 @@ export class App extends pulumi.ComponentResource {
     // The namespace denies all ingress by default; this admits exactly the app's callers.
     private networkPolicy(name: string, args: AppArgs, metadata: object, opts: pulumi.CustomResourceOptions) {
         if (args.gateway.ciliumIngressIdentity && args.app.kind === "web" && args.app.ingress && args.app.port !== undefined) {
-            new k8s.apiextensions.CustomResource(
+            new CustomResource(
                 `${name}-gateway-ingress`,
                 { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { ...metadata, name: `${args.app.name}-gateway` }, spec: ciliumGatewayIngress(args.app.name, args.app.port) },
                 opts,
@@ -292,7 +297,7 @@ export class App extends pulumi.ComponentResource {
         }
         const rules = appIngressRules(args.app, args.clients, args.gateway.sources);
         if (rules.length === 0) return;
-        new k8s.networking.v1.NetworkPolicy(
+        new networkingv1.NetworkPolicy(
             `${name}-ingress`,
             { metadata, spec: { podSelector: { matchLabels: selectorLabels(args.app.name) }, policyTypes: ["Ingress"], ingress: rules } },
             opts,

@@ -1,6 +1,6 @@
 // The stack's applications, wired to each other (connectsTo -> NetworkPolicy allows) and to the
 // data layer (DATABASE_URL / REDIS_URL Secrets by reference).
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config";
 import { App } from "./app";

@@ -1,6 +1,6 @@
 // The pure parts of an app: its container (probes, env, security), the labels that admit it to
 // the data layer, who may reach it, and the load balancer's health check of it.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config";
 import type { Container, EnvVar } from "../../lib/k8s-types";

@@ -1,6 +1,8 @@
 // Scheduled logical backups of in-cluster Postgres: `pg_dump -Fc` per database onto a retained
 // volume of its own, keeping the newest N dumps per database.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { retainedObjectOptions } from "../../lib/contracts";
 import { assertIdentifier } from "./postgres-sql";
@@ -84,7 +86,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
         super("slipway:database:PostgresBackup", name, args, opts);
         const childOpts = { parent: this, provider: args.provider };
         const labels = commonLabels("postgres-backup", "backup");
-        const claim = new k8s.core.v1.PersistentVolumeClaim(
+        const claim = new corev1.PersistentVolumeClaim(
             `${name}-volume`,
             {
                 metadata: {
@@ -119,7 +121,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
             volumeMounts: [TMP_MOUNT, { name: "backups", mountPath: "/backups" }],
         };
         const offsite = args.offsite && this.offsiteContainer(name, args, args.offsite);
-        new k8s.batch.v1.CronJob(
+        new batchv1.CronJob(
             `${name}-cronjob`,
             {
                 metadata: { name: "postgres-backup", namespace: args.namespace, labels },
@@ -154,7 +156,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
     }
 
     private offsiteContainer(name: string, args: PostgresBackupArgs, o: OffsiteBackup) {
-        const keys = new k8s.core.v1.Secret(
+        const keys = new corev1.Secret(
             `${name}-offsite-keys`,
             {
                 metadata: { name: "postgres-backup-offsite", namespace: args.namespace, labels: commonLabels("postgres-backup", "backup") },

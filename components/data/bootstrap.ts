@@ -2,7 +2,9 @@
 // re-asserted from the stack's state on every run), one database each, owned by that role and
 // closed to everyone else. Serves in-cluster Postgres (as its superuser) and managed services (as
 // their admin role, which is no superuser), so both kinds isolate services the same way.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../../lib/database-types";
 import { POSTGRES_VERSIONS } from "../../versions";
@@ -36,7 +38,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
         const services = Object.values(server.services);
 
         // The admin's password and every service's, as the env names the SQL reads with \getenv.
-        const credentials = new k8s.core.v1.Secret(
+        const credentials = new corev1.Secret(
             `${name}-credentials`,
             {
                 metadata: { name: "postgres-bootstrap", namespace: args.namespace, labels },
@@ -52,7 +54,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
             services.map((s) => ({ database: s.database, user: s.user })),
             server.admin.superuser ? "superuser" : "admin",
         );
-        const script = new k8s.core.v1.ConfigMap(
+        const script = new corev1.ConfigMap(
             `${name}-sql`,
             // SQL only: passwords reach psql by environment from the Secret above, never this text.
             { metadata: { name: `postgres-bootstrap-${contentHash(sql)}`, namespace: args.namespace, labels }, data: { "bootstrap.sql": sql } },
@@ -64,7 +66,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
             pulumi.all([server.admin.password, ...services.map((s) => s.password)]).apply((pw) => contentHash(sql, BOOTSTRAP_IMAGE, pw)),
         );
         const ca = configFileMounts(args.serverCa ? [args.serverCa] : [], "server-ca");
-        this.job = new k8s.batch.v1.Job(
+        this.job = new batchv1.Job(
             `${name}-job`,
             {
                 metadata: { name: pulumi.interpolate`postgres-bootstrap-${runId}`, namespace: args.namespace, labels, annotations: jobAwaitAnnotations(BOOTSTRAP_DEADLINE_SECONDS) },

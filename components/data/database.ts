@@ -1,7 +1,9 @@
 // The stack's Postgres, whatever runs it: in-cluster (StatefulSet + bootstrap Job + backups) or a
 // target's managed service. Either way each service gets one Kubernetes Secret with DATABASE_URL
 // and its parts, pointing at PgBouncer when the pooler is on, so apps never change between stacks.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../../config";
 import { type OffsiteBackup, PostgresBackup } from "./backup";
@@ -179,7 +181,7 @@ function connectionSecret(
         PGSSLMODE: args.sslmode,
         ...(sslrootcert ? { PGSSLROOTCERT: sslrootcert } : {}),
     }));
-    const secret = new k8s.core.v1.Secret(
+    const secret = new corev1.Secret(
         resourceName,
         {
             metadata: { name: args.secretName, namespace: args.namespace, labels: commonLabels(`db-${service.database}`, "connection") },
@@ -196,7 +198,7 @@ export const POSTGRES_CA_PATH = "/etc/slipway/postgres/ca.pem";
 
 /** The CA bundle as a ConfigMap file. The kubelet refreshes it in place when the CAs rotate; libpq reads it per connection. */
 function serverCaFile(name: string, pem: pulumi.Input<string>, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): ConfigFile {
-    const map = new k8s.core.v1.ConfigMap(
+    const map = new corev1.ConfigMap(
         `${name}-server-ca`,
         { metadata: { name: "postgres-server-ca", namespace, labels: commonLabels("postgres", "server-ca") }, data: { "ca.pem": pem } },
         opts,
@@ -217,7 +219,7 @@ function networkPolicy(
     namespace: pulumi.Input<string>,
     opts: pulumi.CustomResourceOptions,
 ) {
-    return new k8s.networking.v1.NetworkPolicy(
+    return new networkingv1.NetworkPolicy(
         resourceName,
         {
             metadata: { name: `${app}-ingress`, namespace, labels: commonLabels(app, "network-policy") },

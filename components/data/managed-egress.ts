@@ -7,7 +7,7 @@
 // NetworkPolicies only ever add permissions: a pod selected by several egress policies may reach
 // the union of what they allow. So the pods are split by which services they are clients of, one
 // policy per combination, each allowing everything except the services that combination may not reach.
-import * as k8s from "@pulumi/kubernetes";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { commonLabels, NamespacedArgs } from "../../lib/workload";
 
@@ -56,7 +56,7 @@ export class ManagedEgress extends pulumi.ComponentResource {
     constructor(name: string, args: ManagedEgressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:data:ManagedEgress", name, args, opts);
         for (const p of managedEgressPolicies(args.services)) {
-            new k8s.networking.v1.NetworkPolicy(
+            new networkingv1.NetworkPolicy(
                 `${name}-${p.name}`,
                 {
                     metadata: { name: p.name, namespace: args.namespace, labels: commonLabels("managed-egress", "network-policy") },

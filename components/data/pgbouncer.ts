@@ -1,7 +1,8 @@
 // PgBouncer in front of Postgres (managed or in-cluster). Its config and auth file are generated
 // from the same passwords the database roles get, so a restart on either side can never leave the
 // pooler holding a stale password (the users' `server_login_retry` outage).
-import * as k8s from "@pulumi/kubernetes";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { PGBOUNCER_IMAGE } from "../../versions";
 import type { DatabaseEndpoint } from "../../lib/database-types";
@@ -54,8 +55,8 @@ export class Pgbouncer extends pulumi.ComponentResource {
             .all(services.map((s) => pulumi.all([s.user, s.password])))
             .apply((pairs) => authFileContent(pairs.map(([user, password]) => ({ user, password }))));
 
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: "pgbouncer-config", namespace: args.namespace, labels }, data: { "pgbouncer.ini": ini } }, childOpts);
-        const auth = new k8s.core.v1.Secret(
+        const config = new corev1.ConfigMap(`${name}-config`, { metadata: { name: "pgbouncer-config", namespace: args.namespace, labels }, data: { "pgbouncer.ini": ini } }, childOpts);
+        const auth = new corev1.Secret(
             `${name}-auth`,
             { metadata: { name: "pgbouncer-auth", namespace: args.namespace, labels }, type: "Opaque", stringData: { "userlist.txt": pulumi.secret(authFile) } },
             childOpts,
@@ -66,7 +67,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
 
         const check = { tcpSocket: { port: "pgbouncer" } };
         const ca = configFileMounts(args.serverCa ? [args.serverCa] : [], "server-ca");
-        new k8s.apps.v1.Deployment(
+        new appsv1.Deployment(
             `${name}-deployment`,
             {
                 metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },
@@ -111,7 +112,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: args.dependsOn },
         );
-        const service = new k8s.core.v1.Service(
+        const service = new corev1.Service(
             `${name}-service`,
             {
                 metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },

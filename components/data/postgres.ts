@@ -2,7 +2,7 @@
 // generated password per role kept in the stack's state. The bootstrap Job (bootstrap.ts)
 // re-asserts every role's password on every run, and the server re-applies the superuser's at
 // every start, so no restart or re-created cluster can leave a password the Secrets no longer hold.
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeSize } from "../../config";
 import type { PostgresMajor } from "../../versions";
@@ -72,13 +72,13 @@ export class InClusterPostgres extends pulumi.ComponentResource {
         const services: Record<string, ServiceDatabase> = {};
         for (const s of args.services) services[s.database] = { database: s.database, user: s.user, password: password(s.user) };
 
-        const superuser = new k8s.core.v1.Secret(
+        const superuser = new corev1.Secret(
             `${name}-superuser`,
             { metadata: { name: "postgres-superuser", namespace: args.namespace, labels }, type: "Opaque", stringData: { POSTGRES_PASSWORD: superuserPassword } },
             childOpts,
         );
         this.superuserSecretName = superuser.metadata.name;
-        const service = new k8s.core.v1.Service(
+        const service = new corev1.Service(
             `${name}-service`,
             {
                 metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() },

@@ -1,7 +1,8 @@
 // The stack's Redis (`slipway:cache`): in-cluster with append-only persistence on a retained volume
 // and a generated password, or the target's managed Redis. Either way apps read REDIS_URL from the
 // same `redis` Secret by reference.
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig } from "../../config";
 import { REDIS_IMAGE } from "../../versions";
@@ -50,7 +51,7 @@ export class Redis extends pulumi.ComponentResource {
         super("slipway:cache:Redis", name, args, opts);
         const childOpts = { parent: this, provider: args.provider };
         const credentials = (stringData: Record<string, pulumi.Input<string>>, files?: ConfigFile[]): SecretRef => {
-            const secret = new k8s.core.v1.Secret(
+            const secret = new corev1.Secret(
                 `${name}-credentials`,
                 { metadata: { name: "redis", namespace: args.namespace, labels: commonLabels("redis", "cache") }, type: "Opaque", stringData: pulumi.secret(stringData) },
                 childOpts,
@@ -90,7 +91,7 @@ export class Redis extends pulumi.ComponentResource {
         credentials: (data: Record<string, pulumi.Input<string>>, files?: ConfigFile[]) => SecretRef,
         childOpts: pulumi.CustomResourceOptions,
     ): SecretRef {
-        const caMap = new k8s.core.v1.ConfigMap(
+        const caMap = new corev1.ConfigMap(
             `${name}-server-ca`,
             { metadata: { name: "redis-server-ca", namespace: args.namespace, labels: commonLabels("redis", "server-ca") }, data: { "ca.pem": caCertificate } },
             childOpts,
@@ -105,7 +106,7 @@ export class Redis extends pulumi.ComponentResource {
         const app = "redis";
         const labels = commonLabels(app, "cache");
         const conf = redisConf({ maxmemoryMb: args.cache.memoryMb, dataDir: DATA_DIR, port: REDIS_PORT });
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: "redis-config", namespace: args.namespace, labels }, data: { "redis.conf": conf } }, childOpts);
+        const config = new corev1.ConfigMap(`${name}-config`, { metadata: { name: "redis-config", namespace: args.namespace, labels }, data: { "redis.conf": conf } }, childOpts);
         const passwordEnv = { name: REDIS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secret.name, key: "REDIS_PASSWORD" } } };
         // redis-cli reads REDISCLI_AUTH, so the probe never puts the password on a command line.
         const ping = { exec: { command: ["sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ' + REDIS_PORT + " ping | grep -q PONG"] } };
@@ -147,13 +148,13 @@ export class Redis extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: args.dependsOn },
         );
-        new k8s.core.v1.Service(
+        new corev1.Service(
             `${name}-service`,
             { metadata: { name: app, namespace: args.namespace, labels, annotations: awaitAnnotations() }, spec: { selector: selectorLabels(app), ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] } },
             childOpts,
         );
         // Only apps that declare `cache: true` reach Redis.
-        new k8s.networking.v1.NetworkPolicy(
+        new networkingv1.NetworkPolicy(
             `${name}-ingress`,
             {
                 metadata: { name: "redis-ingress", namespace: args.namespace, labels },

@@ -1,7 +1,12 @@
 // What every stack's apps stand on: their namespace (Pod Security "restricted", ingress denied by
 // default), the Gateway API (CRDs and Traefik where the cluster has no managed gateway), and the
 // one shared Gateway that web apps route through.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv4 from "@pulumi/kubernetes/helm/v4";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
+import * as yamlv2 from "@pulumi/kubernetes/yaml/v2";
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayAttachments, GatewayExposure, GatewaySpec, retainedObjectOptions, TRAEFIK_NAMESPACE } from "../../lib/contracts";
 import { GATEWAY_API_VERSION, TRAEFIK_CHART } from "../../versions";
@@ -130,17 +135,17 @@ export class Platform extends pulumi.ComponentResource {
         const ready: pulumi.Resource[] = [];
 
         const crds = args.installGatewayApiCrds
-            ? new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, { ...childOpts, dependsOn: args.dependsOn })
+            ? new yamlv2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, { ...childOpts, dependsOn: args.dependsOn })
             : undefined;
         if (crds) ready.push(crds);
 
         if (args.gateway.installController) {
-            const traefikNs = new k8s.core.v1.Namespace(
+            const traefikNs = new corev1.Namespace(
                 `${name}-traefik-ns`,
                 { metadata: { name: TRAEFIK_NAMESPACE, labels: podSecurityLabels(args.kubernetesVersion) } },
                 childOpts,
             );
-            const traefik = new k8s.helm.v4.Chart(
+            const traefik = new helmv4.Chart(
                 `${name}-traefik`,
                 {
                     chart: TRAEFIK_CHART.chart,
@@ -158,7 +163,7 @@ export class Platform extends pulumi.ComponentResource {
 
         // The namespace holds every data claim: deleting it would delete them all, whatever the
         // StatefulSets' retention says. So it outlives `pulumi destroy` and the next `up` adopts it.
-        const ns = new k8s.core.v1.Namespace(
+        const ns = new corev1.Namespace(
             `${name}-namespace`,
             { metadata: { name: args.namespace, labels: { ...podSecurityLabels(args.kubernetesVersion), "app.kubernetes.io/managed-by": "pulumi" } } },
             { parent: this, ...retainedObjectOptions(args.retainedProvider), dependsOn: args.dependsOn },
@@ -167,18 +172,18 @@ export class Platform extends pulumi.ComponentResource {
         ready.push(ns);
 
         // Nothing reaches a pod unless a policy names its caller.
-        new k8s.networking.v1.NetworkPolicy(
+        new networkingv1.NetworkPolicy(
             `${name}-default-deny`,
             { metadata: { name: "default-deny-ingress", namespace: this.namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
             childOpts,
         );
 
         if (args.blockedEgress && args.blockedEgress.length > 0) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-blocked-egress`, { metadata: { name: "blocked-egress", namespace: this.namespace }, spec: blockedEgressPolicy(args.blockedEgress) }, childOpts);
+            new networkingv1.NetworkPolicy(`${name}-blocked-egress`, { metadata: { name: "blocked-egress", namespace: this.namespace }, spec: blockedEgressPolicy(args.blockedEgress) }, childOpts);
         }
 
         const attached = args.gateway.attachments(`${name}-gateway`, { hosts: args.tlsHosts, namespace: this.namespace, provider: args.provider }, { parent: this });
-        const gateway = new k8s.apiextensions.CustomResource(
+        const gateway = new CustomResource(
             `${name}-gateway`,
             {
                 apiVersion: "gateway.networking.k8s.io/v1",

@@ -7,7 +7,8 @@ import { KubernetesCluster } from "@pulumi/digitalocean/kubernetesCluster";
 import { KubernetesNodePool } from "@pulumi/digitalocean/kubernetesNodePool";
 import { Provider as DoProvider } from "@pulumi/digitalocean/provider";
 import { Vpc } from "@pulumi/digitalocean/vpc";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig, DatabaseConfig, DoksConfig, SlipwayConfig } from "../../config";
 import { ConfigError } from "../../config";
@@ -139,7 +140,7 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
 
 /** DO Block Storage that stays when its claim goes, bound where the pod lands, expandable. */
 function retainedStorageClass(name: string, provider: k8s.Provider, parent: pulumi.Resource): pulumi.Resource {
-    return new k8s.storage.v1.StorageClass(
+    return new storagev1.StorageClass(
         `${name}-block-retain`,
         {
             metadata: { name: DOKS_RETAINED_STORAGE_CLASS },

@@ -5,7 +5,8 @@
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as helmv4 from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS, type KubernetesMinor } from "../../versions";
 
@@ -94,7 +95,7 @@ export function clusterAutoscaler(name: string, args: ClusterAutoscalerArgs, par
         { clusterName: args.clusterName, namespace: AUTOSCALER_NAMESPACE, serviceAccount: AUTOSCALER_SERVICE_ACCOUNT, roleArn: role.arn },
         { ...o, dependsOn: [policy] },
     );
-    return new k8s.helm.v4.Chart(
+    return new helmv4.Chart(
         name,
         {
             chart: CLUSTER_AUTOSCALER_CHART.chart,

@@ -6,7 +6,8 @@ import { LogGroup } from "@pulumi/aws/cloudwatch/logGroup";
 import * as eks from "@pulumi/aws/eks";
 import * as kms from "@pulumi/aws/kms";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { CacheConfig, DatabaseConfig, EksConfig, SlipwayConfig } from "../../config";
 import { ConfigError } from "../../config";
@@ -142,7 +143,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
 /** gp3 through the EBS CSI driver (encrypted, placed where the pod lands, expandable) and its Retain twin. */
 function storageClasses(name: string, provider: k8s.Provider, parent: pulumi.Resource): pulumi.Resource[] {
     const gp3 = (resource: string, className: string, reclaimPolicy: string, annotations: Record<string, string>) =>
-        new k8s.storage.v1.StorageClass(
+        new storagev1.StorageClass(
             resource,
             {
                 metadata: { name: className, annotations },

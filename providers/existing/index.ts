@@ -1,7 +1,8 @@
 // existing target: any cluster the user already has a kubeconfig context for (minikube, kind, RKE2,
 // LKE, AKS...). Slipway creates nothing at the cluster level but, where asked, a StorageClass that
 // keeps data (reclaimPolicy Retain); it deploys the platform and apps into the cluster.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { ExistingConfig, SlipwayConfig } from "../../config";
 import { Cluster, GatewayExposure, GatewaySpec } from "../../lib/contracts";
@@ -90,13 +91,13 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
         const storage = args.existing.storage;
         if ("retainedClass" in storage) {
             // Read from the cluster, so a class that would delete data fails the preview, not the data.
-            const existingClass = k8s.storage.v1.StorageClass.get(`${name}-retained-class`, storage.retainedClass, { parent: this, provider: this.provider });
+            const existingClass = storagev1.StorageClass.get(`${name}-retained-class`, storage.retainedClass, { parent: this, provider: this.provider });
             this.retainedStorageClass = existingClass.reclaimPolicy.apply((policy) => {
                 if (policy !== "Retain") throw new Error(notRetainedMessage(storage.retainedClass, policy));
                 return storage.retainedClass;
             });
         } else {
-            const created = new k8s.storage.v1.StorageClass(
+            const created = new storagev1.StorageClass(
                 `${name}-retained`,
                 {
                     metadata: { name: existingRetainedStorageClass(args.namespace) },

@@ -4,7 +4,8 @@
 import * as container from "@pulumi/gcp/container";
 import * as projects from "@pulumi/gcp/projects";
 import { Provider as GcpProvider } from "@pulumi/gcp/provider";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig, GkeConfig, NodeSize, SlipwayConfig } from "../../config";
 import { ConfigError } from "../../config";
@@ -203,7 +204,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this, dependsOn: [this.nodePool] },
         ));
 
-        const retained = new k8s.storage.v1.StorageClass(
+        const retained = new storagev1.StorageClass(
             `${name}-retained`,
             {
                 metadata: { name: GKE_RETAINED_STORAGE_CLASS },

@@ -1,7 +1,10 @@
 // What a bare k3s on Hetzner needs before workloads: the `hcloud` Secret, Hetzner's cloud controller
 // manager (node addresses, load balancers) and CSI driver (volumes), both from their pinned charts,
 // and the Retain twin of the driver's `hcloud-volumes` class.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helmv4 from "@pulumi/kubernetes/helm/v4";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { HCLOUD_CCM_CHART, HCLOUD_CSI_CHART } from "../../versions";
 import { K3S_CLUSTER_CIDR } from "./cloud-init";
@@ -34,17 +37,17 @@ export interface HetznerAddonsArgs {
 
 export function hetznerAddons(name: string, args: HetznerAddonsArgs, parent: pulumi.Resource): pulumi.Resource[] {
     const o = { parent, provider: args.provider };
-    const secret = new k8s.core.v1.Secret(
+    const secret = new corev1.Secret(
         `${name}-hcloud-secret`,
         { metadata: { name: HCLOUD_SECRET, namespace: "kube-system" }, type: "Opaque", stringData: pulumi.secret({ token: args.token, network: pulumi.output(args.networkId).apply(String) }) },
         o,
     );
     const chart = (resource: string, spec: { chart: string; version: string; repo: string }, values: Record<string, unknown>) =>
-        new k8s.helm.v4.Chart(resource, { chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repo }, namespace: "kube-system", values }, { ...o, dependsOn: [secret] });
+        new helmv4.Chart(resource, { chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repo }, namespace: "kube-system", values }, { ...o, dependsOn: [secret] });
     const ccm = chart(`${name}-ccm`, HCLOUD_CCM_CHART, ccmValues(args.location));
     // The chart makes `hcloud-volumes` (default, Delete, WaitForFirstConsumer, expandable).
     const csi = chart(`${name}-csi`, HCLOUD_CSI_CHART, {});
-    const retained = new k8s.storage.v1.StorageClass(
+    const retained = new storagev1.StorageClass(
         `${name}-volumes-retain`,
         {
             metadata: { name: args.retainedClass },

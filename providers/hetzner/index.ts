@@ -7,7 +7,7 @@ import * as local from "@pulumi/command/local";
 import { PlacementGroup } from "@pulumi/hcloud/placementGroup";
 import { Provider as HcloudProvider } from "@pulumi/hcloud/provider";
 import { Server } from "@pulumi/hcloud/server";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SlipwayConfig } from "../../config";

@@ -1,6 +1,7 @@
 // k3d target: a k3s cluster in Docker on the developer's machine, built so that a PC restart,
 // `k3d cluster stop/start`, or even deleting and re-creating the cluster keeps every volume's data.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as os from "os";
 import * as path from "path";
@@ -124,7 +125,7 @@ export class K3dCluster extends pulumi.ComponentResource implements Cluster {
         // namespace/name is what lets a re-created cluster find the same data on the host.
         // local-path-provisioner v0.0.33+ (bundled by every k3s in versions.ts) refuses a pattern
         // that does not render below `<namespace>/<pvc>/`, trailing slash included (its README).
-        const retained = new k8s.storage.v1.StorageClass(
+        const retained = new storagev1.StorageClass(
             `${name}-retained`,
             {
                 metadata: { name: RETAINED_STORAGE_CLASS },

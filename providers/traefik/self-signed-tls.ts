@@ -1,7 +1,8 @@
 // A self-signed certificate for the Gateway's HTTPS hosts on targets without a managed certificate
 // service (k3d, existing). Key and certificate live in the stack's state, so they are stable across
 // updates and rotate only when the host list changes or renewal is due.
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { commonLabels } from "../../lib/workload";
@@ -36,7 +37,7 @@ export class SelfSignedTls extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const secret = new k8s.core.v1.Secret(
+        const secret = new corev1.Secret(
             `${name}-secret`,
             {
                 metadata: { name: GATEWAY_TLS_SECRET, namespace: args.namespace, labels: commonLabels("gateway", "tls") },
