@@ -25,6 +25,8 @@ export const UNRENDERED_PROMISE_STACK = "(promise creation stack not rendered: s
 
 /** A frame's mapped line, by the V8 text of the frames it is rendered from (its window). */
 const mappedLines = new Map<string, string>();
+/** A whole stack's mapped frames (all but the header), by its frames' V8 text. */
+const mappedStacks = new Map<string, string>();
 const FRAME_PREFIX = "\n    at ";
 
 /**
@@ -51,7 +53,11 @@ export function mapFrames(mapped: PrepareStackTrace, error: Error, frames: reado
     const header = mapped(error, []);
     if (typeof header !== "string") return mapped(error, [...frames]);
     const raw = frames.map(String);
-    let text = header;
+    // Whole stacks repeat too: every pass of a loop that registers resources (one per app) is the same stack.
+    const whole = raw.join("\n");
+    const known = mappedStacks.get(whole);
+    if (known !== undefined) return header + known;
+    let text = "";
     for (let i = 0; i < frames.length; i++) {
         const end = windowEnd(frames, i);
         const key = raw.slice(i, end + 1).join("\n");
@@ -64,7 +70,8 @@ export function mapFrames(mapped: PrepareStackTrace, error: Error, frames: reado
         }
         text += FRAME_PREFIX + line;
     }
-    return text;
+    mappedStacks.set(whole, text);
+    return header + text;
 }
 
 /** Wraps an installed prepareStackTrace hook (source-map-support) to skip the promise-debug traces; a no-op without one. */
