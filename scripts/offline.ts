@@ -277,7 +277,7 @@ export async function runProgram(
             dependencies: req.getDependenciesList(),
             dynamicProvider,
         });
-        answerAsEngine(monitor, req, urn, wire, secretOutputsAsEngineDoes(req.getAdditionalsecretoutputsList(), callback));
+        answerAsEngine(monitor, req, urn, wire, callback);
     };
     pulumi.runtime.setAllConfig({ ...offlineCredentials(), ...loaded.config }, [...loaded.secretKeys, ...OFFLINE_CREDENTIALS]);
 
@@ -319,29 +319,25 @@ function answerAsEngine(monitor: any, req: any, urn: string, wire: Record<string
             const response = new resproto.RegisterResourceResponse();
             response.setUrn(urn);
             response.setId(result.id || "");
-            response.setObject(structproto.Struct.fromJavaScript(state));
+            response.setObject(structproto.Struct.fromJavaScript(secretOutputsAsEngineDoes(state, req.getAdditionalsecretoutputsList())));
             callback(null, response);
         },
         (err: unknown) => callback(err, undefined),
     );
 }
 
-// The engine returns the outputs named in additionalSecretOutputs as secrets; Pulumi's MockMonitor
-// does not, so without this a RandomPassword's result would look like plain text wherever it flows.
-function secretOutputsAsEngineDoes(names: string[], callback: (err: unknown, response?: any) => void) {
-    if (names.length === 0) return callback;
-    return (err: unknown, response?: any) => {
-        const struct = response?.getObject();
-        if (struct) {
-            const state = struct.toJavaScript();
-            for (const key of names) {
-                const alreadySecret = state[key]?.[rpc.specialSigKey] === rpc.specialSecretSig;
-                if (key in state && !alreadySecret) state[key] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: state[key] };
-            }
-            response.setObject(struct.constructor.fromJavaScript(state));
-        }
-        callback(err, response);
-    };
+/**
+ * The engine returns the outputs named in additionalSecretOutputs as secrets; Pulumi's MockMonitor
+ * does not, so without this a RandomPassword's result would look like plain text wherever it flows.
+ */
+function secretOutputsAsEngineDoes(state: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+    if (names.length === 0) return state;
+    const marked = { ...state };
+    for (const key of names) {
+        const alreadySecret = (marked[key] as any)?.[rpc.specialSigKey] === rpc.specialSecretSig;
+        if (key in marked && !alreadySecret) marked[key] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: marked[key] };
+    }
+    return marked;
 }
 
 // A throw inside an apply leaves an RPC that never settles; fail loudly instead of hanging.
