@@ -4,6 +4,7 @@
 // Slipway code, run by the same harness. A stack's start-up minus its replay's is Slipway's own share.
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
+import * as path from "path";
 import type { RecordedResource } from "../offline";
 import { skipMappingPromiseDebugStacks } from "../../lib/stack-traces";
 
@@ -11,10 +12,13 @@ import { skipMappingPromiseDebugStacks } from "../../lib/stack-traces";
 skipMappingPromiseDebugStacks();
 process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS ??= "1";
 
+/** Where the @pulumi packages are installed (one folder per package: aws, gcp, kubernetes...). */
+const SDKS = path.dirname(path.dirname(require.resolve("@pulumi/pulumi/package.json")));
+
 type ResourceClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
 
 /** A type's SDK module: `aws:rds/instance:Instance` -> @pulumi/aws/rds/instance, `kubernetes:networking.k8s.io/v1:NetworkPolicy` -> @pulumi/kubernetes/networking/v1/networkPolicy. */
-function sdkModule(type: string): { path: string; name: string } | undefined {
+function sdkModule(type: string): { path: string; name: string } {
     const [pkg, mod, name] = type.split(":");
     const file = name.charAt(0).toLowerCase() + name.slice(1);
     if (pkg === "kubernetes") {
@@ -26,14 +30,28 @@ function sdkModule(type: string): { path: string; name: string } | undefined {
     return { path: `@pulumi/${pkg}/${dir === "index" ? "" : `${dir}/`}${member}`, name };
 }
 
+const sdkClasses = new Map<string, ResourceClass | undefined>();
+
+/**
+ * The SDK class of a type, looked up once per type. Only installed @pulumi packages are tried: a
+ * failed require of a component's or provider's type would charge the replay for resolving paths
+ * the program never resolves.
+ */
 export function sdkClass(type: string): ResourceClass | undefined {
+    if (!sdkClasses.has(type)) sdkClasses.set(type, findSdkClass(type));
+    return sdkClasses.get(type);
+}
+
+function findSdkClass(type: string): ResourceClass | undefined {
+    const pkg = type.split(":")[0];
+    if (pkg === "pulumi" || !fs.existsSync(path.join(SDKS, pkg))) return undefined;
     const found = sdkModule(type);
     // A token's member names its file, except where the file is all lower case (`projects/iAMMember` -> iammember.js).
-    for (const file of found ? [found.path, found.path.replace(/[^/]+$/, (f) => f.toLowerCase())] : []) {
+    for (const file of [found.path, found.path.replace(/[^/]+$/, (f) => f.toLowerCase())]) {
         try {
-            return require(file)[found!.name] as ResourceClass;
+            return require(file)[found.name] as ResourceClass;
         } catch {
-            // not this file; or not an SDK type at all (a CRD's kind, a component of this program)
+            // not this file; or a kind with no SDK class (a CRD's)
         }
     }
     return undefined;
