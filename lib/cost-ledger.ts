@@ -15,17 +15,18 @@ export interface CostEstimate {
     readonly note: string;
 }
 
-/** Whether a resource type is one of the table's own cloud's (what makes a stack "on" that cloud). */
-function onCloud(table: PriceTable, type: string): boolean {
-    return type.startsWith(`${table.cloud}:`);
+/**
+ * The tables of the clouds a stack is on (it registers a resource of that cloud's package). A table
+ * prices only a stack on its own cloud: Kubernetes objects it reads (a `cilium` Gateway, an
+ * NLB-annotated Service) can be anywhere, e.g. on an existing cluster that bills nobody here.
+ */
+function tablesOnCloud(tables: readonly PriceTable[], resources: readonly { type: string }[]): PriceTable[] {
+    return tables.filter((t) => resources.some((r) => r.type.startsWith(`${t.cloud}:`)));
 }
 
 /** Monthly total and items from the price tables, rounded to cents. */
 export function summarizeCost(tables: readonly PriceTable[], resources: readonly PricedResource[]): CostEstimate {
-    // A table prices only a stack on its own cloud: Kubernetes objects it reads (a `cilium` Gateway, an
-    // NLB-annotated Service) can be anywhere, e.g. on an existing cluster that bills nobody here.
-    const applicable = tables.filter((t) => resources.some((r) => onCloud(t, r.type)));
-    const priced = applicable.map((t) => ({ date: t.date, lines: t.costs(resources) }));
+    const priced = tablesOnCloud(tables, resources).map((t) => ({ date: t.date, lines: t.costs(resources) }));
     // Sorted, so the output never changes with the order resources happen to register in.
     const lines: CostLine[] = priced.flatMap((p) => p.lines).sort((a, b) => a.resource.localeCompare(b.resource) || a.detail.localeCompare(b.detail));
     const cents = (usd: number) => Math.round(usd * 100) / 100;
@@ -71,7 +72,7 @@ export class CostLedger {
     estimate(tables: readonly PriceTable[]): pulumi.Output<CostEstimate> {
         // Only the inputs a table on this stack's cloud reads are resolved: walking every input of
         // every Kubernetes object is most of what the estimate would cost a preview.
-        const read = new Set(tables.filter((t) => this.registered.some((r) => onCloud(t, r.type))).flatMap((t) => t.reads));
+        const read = new Set(tablesOnCloud(tables, this.registered).flatMap((t) => t.reads));
         const resources = Promise.all(
             this.registered.map(async (r) => ({ type: r.type, name: r.name, inputs: (read.has(r.type) ? ((await knownValue(r.props)) ?? {}) : {}) as Record<string, any> })),
         );
