@@ -28,3 +28,13 @@ test("the host transpiles with swc, which the project installs (ts-node's `swc` 
     expect(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).dependencies["@swc/core"]).toBeDefined();
     expect(() => require("@swc/core").transformSync("const a: number = 1;", { jsc: { parser: { syntax: "typescript" } } })).not.toThrow();
 });
+
+test("under the host, ts-node compiles TypeScript only: no hook on the SDKs' .js files", () => {
+    // tsconfig.json allows JS so `npm run typecheck` checks providers/k3d/k3d-provider.js; ts-node
+    // hooks `.js` whenever the tsconfig it is given does (ts-node dist/file-extensions.js: `allowJs`
+    // adds .js to the compiled extensions), and every SDK module it loads would pass that hook.
+    const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as any;
+    const service = require("ts-node").create({ project: path.join(PROJECT_DIR, project.runtime.options.tsconfig), transpileOnly: true });
+    expect(service.extensions.compiled).not.toContain(".js");
+    expect(require("ts-node").create({ project: path.join(PROJECT_DIR, "tsconfig.json"), transpileOnly: true }).extensions.compiled).toContain(".js");
+});
